@@ -1,0 +1,1 @@
+"""Text → facts (文号, dates, titles, kinds, keywords) and facts → sub-item matches."""

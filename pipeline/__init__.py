@@ -1,0 +1,1 @@
+"""Evidence-desk domain: models, rubric, departments, readers, ledger, matrix, reports, mail."""
