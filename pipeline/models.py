@@ -339,3 +339,25 @@ class Understood:
     pages: int = 0
     ocr: bool = False
     table_rows: int = 0
+    duplicate_of: str | None = None  # rel_path of the first file with the same content
+
+    @property
+    def status(self) -> Literal["matched", "unmatched", "review", "problem", "duplicate"]:
+        """The evidence.csv status; a file with a problem is never reported as matched."""
+        if self.problems:
+            return "problem"
+        if self.duplicate_of:
+            return "duplicate"
+        if any(m.status in ("confident", "manual") for m in self.matches):
+            return "matched"
+        if any(m.status == "review" for m in self.matches):
+            return "review"
+        return "unmatched"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An inbox entry deliberately not read (Office lock file, Thumbs.db, a symlink out of the inbox)."""
+
+    rel_path: str
+    reason: str  # Chinese
