@@ -111,6 +111,7 @@ class Bonus:
     title: str
     cap: float
     items: tuple[BonusItem, ...] = ()
+    note: str = ""  # text of the bonus part outside its items (上述…只计算1次), as written
 
 
 @dataclass(frozen=True)

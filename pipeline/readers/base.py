@@ -16,6 +16,7 @@ from pathlib import Path
 from pipeline.config import Limits
 from pipeline.errors import UnsupportedFileType
 from pipeline.models import Evidence, FileFormat, SourceFile
+from pipeline.readers.common import ole_stream_names
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,13 @@ def detect_format(path: Path, head: bytes | None = None) -> FileFormat:
     if head[:4] in (b"II*\x00", b"MM\x00*") or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
     if head.startswith(_OLE_MAGIC):
-        # Legacy Office: .xls is read by xlrd, the others go through LibreOffice.
-        return "xls" if suffix in (".xls", ".et") else "doc"
+        # A password-protected .docx/.xlsx is an OLE file: its own reader says "encrypted".
+        if by_suffix in ("docx", "xlsx") and {"EncryptionInfo", "EncryptedPackage"} <= (
+            ole_stream_names(path) or set()
+        ):
+            return by_suffix
+        # Legacy Office: .xls is read by xlrd; the rest (.doc/.wps, WPS .et/.dps) go through LibreOffice.
+        return "xls" if suffix == ".xls" or by_suffix == "xlsx" else "doc"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return _zip_kind(path, by_suffix)
     if by_suffix in ("docx", "xlsx", "zip", "ofd", "pdf", "image", "xls", "doc"):
@@ -123,7 +129,9 @@ def read_evidence(source: SourceFile, context: ReadContext) -> Evidence:
     load_readers()
     fn = _READERS.get(source.format)
     if fn is None:
-        raise UnsupportedFileType("不支持的文件类型", detail=f"{source.format} {Path(source.rel_path).suffix}")
+        raise UnsupportedFileType(
+            "不支持的文件类型", detail=f"{source.format} {Path(source.rel_path).suffix}"
+        )
     return fn(source, context)
 
 

@@ -1,0 +1,335 @@
+"""发文字号 (GB/T 9704-2012 §7.2.4): 发文机关代字 + 〔年份〕 + 发文顺序号 + 号, canonical ``代字〔YYYY〕N号``.
+
+Real text bends every part of it (brackets, width, spaces and line breaks, 第 and leading zeros, a
+lost 号, traditional characters, OCR confusions), so the number part is found first with a tolerant
+regex on folded text, and the 代字 is then read backwards from it with explicit rules:
+
+* the code is the run of CJK characters just before the bracket (a line break inside it is bridged
+  only when the part after the break is too short to be a code: "（遂安\\n委〔2022〕15号）");
+* everything up to the last sentence word in that run is dropped (根据, 按照, 印发, 文件, 通知, 的, 和 …),
+  so "关于…的通知（蓬安办发〔2021〕77号）" and "根据遂安委〔2022〕15号" give 蓬安办发 and 遂安委;
+* the code must end with a character that ends real codes — a series (发 函 报 字 复 规 电 …) or an
+  organ abbreviation (办 委 政 府 局 厅 部 会 组 纪 急 …) — and never with 令 (令 numbers), 告 (公告),
+  备 (ICP/公网安备), 第 or 年; anything else is not a 发文字号.
+
+发, 函 and 报 are different series of one organ: the code is kept exactly, so 川办发〔2021〕91号 and
+川办函〔2021〕91号 never merge. A bracketed number with no code at all is returned by
+``extract_bare_numbers`` for a person to review.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from matchers.text import CJK_RE_CLASS, fold, is_cjk
+from pipeline.models import DocNumber
+
+__all__ = ["extract_bare_numbers", "extract_doc_numbers", "normalise_doc_number"]
+
+# Traditional characters seen in codes (and 號), one for one so offsets stay valid.
+_TRADITIONAL = str.maketrans(
+    "國發號辦廳會電報書務區縣廣東貴陝蘇遼黨紀組規環衛農業財審計統醫質監總應險機關產護資運輸經濟體門閩滬貿勞動稅鐵軍僑聯協學華藥災礦糧復轉廠鄉鎮陽寧與見據參劃辭檢錄職區團辦縣設僱園礎歲遞價獲廈韓",
+    "国发号办厅会电报书务区县广东贵陕苏辽党纪组规环卫农业财审计统医质监总应险机关产护资运输经济体门闽沪贸劳动税铁军侨联协学华药灾矿粮复转厂乡镇阳宁与见据参划辞检录职区团办县设雇园础岁递价获厦韩",
+)
+
+# OCR and look-alike digits inside the year and the serial.
+_DIGIT_FIX = str.maketrans("OoIl|", "00111")
+
+_D = "[0-9OoIl]"
+_OPEN = "[〔\\[【(［{「『〈<]"
+_CLOSE = "[〕\\]】)］}」』〉>]"
+# 号 and what OCR makes of it at the end position.
+_HAO = "[号號弓兮亏]"
+# A lost 号 is accepted only when the number visibly ends here.
+_END = "(?=[\\s，。、；：,.;:!?！？)）\\]】〕》」』\"”'’]|$)"
+
+# 〔2022〕15号 in all its bent forms; at least one bracket is checked in code.
+_BRACKETED = re.compile(
+    # The lookahead lets the engine skip positions that cannot start a number (2× faster).
+    rf"(?=[〔\[【(［{{「『〈<12lI])(?:(?P<open>{_OPEN})\s{{0,3}})?"
+    rf"(?P<year>[12lI](?:[ \t]?{_D}){{3}})"
+    rf"\s{{0,3}}(?P<nian>年)?\s{{0,3}}(?P<close>{_CLOSE})?"
+    rf"\s{{0,3}}(?P<di>第)?\s{{0,3}}(?P<serial>{_D}{{1,8}})(?!{_D})"
+    rf"(?:\s{{0,3}}(?P<hao>{_HAO})|{_END})"
+)
+# 甘区政办发201756号, 中办发2022年22号: no brackets, so only clean digits and a real 号.
+_PLAIN = re.compile(
+    rf"(?<=[{CJK_RE_CLASS}])[ \t]?(?P<year>(?:19|20)[0-9]{{2}})(?P<nian>年)?(?P<di>第)?"
+    rf"(?P<serial>[0-9]{{1,4}})(?P<hao>[号號])"
+)
+
+# Words that start a sentence or a phrase before a code: the code begins after the last of them.
+_STOP_WORDS = (
+    "根据",
+    "按照",
+    "依据",
+    "参照",
+    "对照",
+    "遵照",
+    "依照",
+    "印发",
+    "转发",
+    "下发",
+    "制发",
+    "发布",
+    "文件",
+    "通知",
+    "要求",
+    "精神",
+    "规定",
+    "关于",
+    "贯彻",
+    "落实",
+    "执行",
+    "详见",
+    "附件",
+    "文号",
+    "字号",
+    "编号",
+    "现将",
+    "已于",
+    "以及",
+    "见",
+    "即",
+    "和",
+    "及",
+    "与",
+    "或",
+    "的",
+    "了",
+    "是",
+    "为",
+    "在",
+    "将",
+    "由",
+    "按",
+    "据",
+    "等",
+    "并",
+    "号",
+    "年",
+    "月",
+    "向",
+    "对",
+)
+_STOP_RE = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True)))
+# Where an organ's full name ends, for a header line glued to its code: 蓬溪县安委会办公室蓬安办.
+_ORGAN_END_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局|局|厅")
+# A code is an abbreviation: a full organ name before the bracket is a header, not a code.
+_ORGAN_WORD_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局")
+
+# Last characters of real codes: series (发 函 报 字 复 规 电 …) and organ abbreviations (办 委 政 …).
+_CODE_END = frozenset(
+    "发函报字复规电督密便呈"
+    "办委政府局厅部会组纪通急干建监健安教财税农林水环交商统审社民科信公法检院卫旅体宣党工联协处室队站所"
+)
+# Never a 发文字号 whatever the number looks like: 令 numbers, 公告 numbers, ICP/公网安备 records.
+_CODE_FORBIDDEN_END = frozenset("令告备第年号")
+_CODE_FORBIDDEN_PARTS = ("公告", "公网安", "ICP", "案号", "索引")
+
+_MIN_CODE, _MAX_CODE = 2, 12
+_SCAN = 24  # how far back to look for the code
+_YEAR_MIN, _YEAR_MAX = 1949, 2099
+
+# A placeholder just before the number marks a template: ×××〔2022〕15号, XX〔2022〕15号.
+_PLACEHOLDER = frozenset("×xX*＊○〇□△XＸ")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    code: str  # '' when there is no code
+    code_start: int
+    year: int
+    serial: int
+    start: int  # of the number part
+    end: int
+    has_hao: bool
+    placeholder: bool  # a template or letters stand where the code would be
+    code_invalid: bool  # some CJK word stands there but it is not a code
+
+
+def _run_before(m: str, pos: int) -> tuple[str, int]:
+    """The CJK run ending at ``pos`` (exclusive) and where it starts, traditional forms simplified."""
+    i = pos
+    lo = max(0, pos - _SCAN)
+    while i > lo and is_cjk(m[i - 1]):
+        i -= 1
+    return m[i:pos].translate(_TRADITIONAL), i
+
+
+def _strip_run(run: str) -> tuple[str, int]:
+    """Drop everything up to the last sentence word; returns the rest and its offset in ``run``."""
+    cut = 0
+    for sm in _STOP_RE.finditer(run):
+        cut = sm.end()
+    rest = run[cut:]
+    if len(rest) > 8:
+        for om in _ORGAN_END_RE.finditer(rest):
+            if om.end() < len(rest):
+                cut_here = om.end()
+                rest, cut = rest[cut_here:], cut + cut_here
+                break
+    return rest, cut
+
+
+def _code_ok(code: str) -> bool:
+    if not _MIN_CODE <= len(code) <= _MAX_CODE:
+        return False
+    if code[-1] in _CODE_FORBIDDEN_END or code[-1] not in _CODE_END:
+        return False
+    if _ORGAN_WORD_RE.search(code):
+        return False
+    return not any(part in code for part in _CODE_FORBIDDEN_PARTS)
+
+
+def _find_code(m: str, pos: int) -> tuple[str, int, bool, bool]:
+    """(code, start, placeholder, invalid) for a number starting at ``pos`` in the match text."""
+    j = pos
+    # The code may sit on the line before the bracket, or be followed by a space: 中发 〔2016〕.
+    k = 0
+    while j > 0 and m[j - 1].isspace() and k < 3:
+        j -= 1
+        k += 1
+    if j > 0 and (m[j - 1] in _PLACEHOLDER or (m[j - 1].isascii() and m[j - 1].isalpha())):
+        return "", j, True, False
+    run, run_start = _run_before(m, j)
+    if not run:
+        return "", pos, False, False
+    rest, cut = _strip_run(run)
+    code, start = rest, run_start + cut
+    if len(code) <= 2 and cut == 0:
+        # A code broken by a line break: （遂安\n委〔2022〕15号）.
+        b = run_start
+        w = 0
+        while b > 0 and m[b - 1] in " \t\r\n\u3000" and w < 3:
+            b -= 1
+            w += 1
+        if w > 0 and "\n" in m[b:run_start]:
+            prev, prev_start = _run_before(m, b)
+            prev_rest, prev_cut = _strip_run(prev)
+            joined = prev_rest + code
+            if prev_rest and len(joined) <= 8 and (len(code) < 2 or len(prev_rest) <= 3) and _code_ok(joined):
+                return joined, prev_start + prev_cut, False, False
+    if not code:
+        return "", pos, False, False
+    if _code_ok(code):
+        return code, start, False, False
+    return "", pos, False, True
+
+
+def _digits(s: str) -> int | None:
+    clean = re.sub(r"\s", "", s).translate(_DIGIT_FIX)
+    return int(clean) if clean.isdigit() else None
+
+
+def _hits(text: str) -> list[_Hit]:
+    m = fold(text)
+    hits: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+    for match in _BRACKETED.finditer(m):
+        if not (match["open"] or match["close"]):
+            continue
+        before = m[match.start("year") - 1] if match.start("year") > 0 else ""
+        if not match["open"] and before.isascii() and before.isalnum():
+            continue  # inside a longer number or an ASCII word
+        year, serial = _digits(match["year"]), _digits(match["serial"])
+        if year is None or serial is None or not _YEAR_MIN <= year <= _YEAR_MAX or not 0 < serial < 100_000:
+            continue
+        if not re.search("[0-9]", match["serial"]) and not match["hao"]:
+            continue  # 'lO' with no 号 is a word, not a serial
+        code, code_start, placeholder, invalid = _find_code(m, match.start())
+        hits.append(
+            _Hit(
+                code,
+                code_start,
+                year,
+                serial,
+                match.start(),
+                match.end(),
+                bool(match["hao"]),
+                placeholder,
+                invalid,
+            )
+        )
+        taken.append((match.start(), match.end()))
+    for match in _PLAIN.finditer(m):
+        if any(s <= match.start() < e for s, e in taken):
+            continue
+        year, serial = int(match["year"]), int(match["serial"])
+        if not _YEAR_MIN <= year <= _YEAR_MAX or serial == 0:
+            continue
+        code, code_start, _, _ = _find_code(m, match.start())
+        if code:
+            hits.append(_Hit(code, code_start, year, serial, match.start(), match.end(), True, False, False))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _repaired(raw: str, canonical: str) -> bool:
+    return re.sub(r"\s", "", raw) != canonical
+
+
+def extract_doc_numbers(text: str) -> list[DocNumber]:
+    """Every 发文字号 in ``text`` in order of appearance, the first of each canonical form kept.
+
+    ``raw``, ``start`` and ``end`` refer to the original text; ``repaired`` says something other
+    than whitespace differed from the canonical form (brackets, width, 第, zeros, 号, OCR, 繁体).
+    """
+    seen: set[str] = set()
+    out: list[DocNumber] = []
+    for hit in _hits(text):
+        if not hit.code:
+            continue
+        raw = text[hit.code_start : hit.end]
+        number = DocNumber(hit.code, hit.year, hit.serial, raw, hit.code_start, hit.end)
+        if number.canonical in seen:
+            continue
+        seen.add(number.canonical)
+        out.append(
+            DocNumber(
+                hit.code,
+                hit.year,
+                hit.serial,
+                raw,
+                hit.code_start,
+                hit.end,
+                repaired=_repaired(raw, number.canonical),
+            )
+        )
+    return out
+
+
+def extract_bare_numbers(text: str) -> list[str]:
+    """Bracketed numbers with 号 but no 代字 (〔2024〕3号), as written, for a person to review.
+
+    Templates (×××〔2022〕1号) and numbers after a word that is not a code (公告〔2018〕7号) are left out.
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    for hit in _hits(text):
+        if hit.code or hit.placeholder or hit.code_invalid or not hit.has_hao:
+            continue
+        key = f"〔{hit.year}〕{hit.serial}号"
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(text[hit.start : hit.end].strip())
+    return out
+
+
+_EDGE_PUNCT = " \t\r\n\u3000()（）《》〈〉<>“”\"'‘’「」『』，。、；：,.;:"
+
+
+def normalise_doc_number(s: str) -> str | None:
+    """One number as written → canonical ``代字〔YYYY〕N号``; ``None`` if it is not one 发文字号.
+
+    Surrounding brackets and punctuation are tolerated (（遂安委〔2022〕15号）), other words are not.
+    """
+    numbers = extract_doc_numbers(s)
+    if len(numbers) != 1:
+        return None
+    n = numbers[0]
+    if s[: n.start].strip(_EDGE_PUNCT) or s[n.end :].strip(_EDGE_PUNCT):
+        return None
+    return n.canonical

@@ -1,0 +1,518 @@
+"""Score evidence against every sub-item of the rubric, with a Chinese reason for every point.
+
+Signals and their frozen weights (points on a 0–100 scale; tuned on ``tests/matchers/eval``, see
+``benchmarks/matching.py``):
+
+- text similarity, up to ``SIM`` points: cosine of IDF-weighted character 2/3-gram vectors of the
+  evidence and of the sub-item's profile (item title + sub-item text + 职责分工 + materials). Raw
+  characters, not jieba tokens: space-joined tokens made unrelated Chinese texts look alike, while
+  character grams keep a 防汛 notice far from every sub-item. IDF is computed over the sub-items, so
+  "安全生产" and "工作" weigh nothing and "自建房", "钢8条" weigh a lot. Vectorised with numpy.
+- shared dictionary terms, up to ``TERMS`` points: rubric terms (“巩固提升年”, 《…》) and domain terms
+  present in both texts, weighted by how few sub-items use them; this is what a person reads
+  ("共同关键词：燃气、百日行动").
+- the submitting department (or the issuing organ) is responsible for the sub-item: ``DEPT``. A prior,
+  not a filter — evidence often serves another department's sub-item.
+- the file or folder name cites the sub-item: ``REF`` (``ITEM_REF`` for an item-level "第7项").
+- a 文号 the sub-item cites appears in the evidence: ``DOCNUM``; a cited 《title》: ``TITLE``.
+- the document kind is one of the materials the sub-item asks for: ``KIND``.
+- a document dated in another year than the assessment year loses ``WRONG_YEAR`` points and is capped
+  below the confident threshold: it is shown for review, never counted silently.
+
+Why these weights: content (similarity + terms, up to 70) alone must be able to reach "confident" for a
+clearly written document; department and file-name refs are strong but, alone or together, land in
+待确认 unless the content agrees. 文号/title citations are near-certain and nearly reach the threshold
+by themselves.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from matchers.itemref import item_refs
+from matchers.keywords import DOMAIN_TERMS, rubric_terms
+from matchers.text import fold
+from pipeline.models import Facts, Match, Rubric
+
+K = TypeVar("K")
+
+__all__ = [
+    "EvidenceView",
+    "SubItemIndex",
+    "Weights",
+    "build_index",
+    "score_many",
+    "score_sub_items",
+]
+
+
+@dataclass(frozen=True)
+class Weights:
+    sim: float = 52.0
+    sim_floor: float = 0.08  # cosine that unrelated county documents reach on shared boilerplate
+    sim_saturation: float = 0.30  # cosine at which the similarity signal is full
+    terms: float = 22.0
+    term_saturation: float = 9.0  # summed term IDF at which the terms signal is full
+    dept: float = 14.0
+    ref: float = 40.0
+    item_ref: float = 22.0
+    docnum: float = 38.0
+    title: float = 32.0
+    kind: float = 6.0
+    wrong_year: float = 10.0
+
+
+WEIGHTS = Weights()
+CITED_WEIGHT = 0.35  # weight of the grams inside 《…》 in a sub-item's profile
+MAX_TEXT = 6000  # characters of evidence text used for similarity; the head carries title and body
+
+# Materials words of the rubric → document kinds (DocKind) they accept.
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("方案", ("方案",)),
+    ("纪要", ("纪要",)),
+    ("会议", ("纪要", "讲话", "签到表", "照片", "通知")),
+    ("讲话", ("讲话",)),
+    ("照片", ("照片",)),
+    ("图片", ("照片",)),
+    ("台账", ("台账", "清单", "记录")),
+    ("签到", ("签到表",)),
+    ("总结", ("总结", "报告")),
+    ("报告", ("报告", "总结")),
+    ("制度", ("制度",)),
+    ("机制", ("制度", "通知", "意见")),
+    ("规则", ("制度",)),
+    ("清单", ("清单", "台账")),
+    ("名单", ("名单", "清单")),
+    ("记录", ("记录", "台账")),
+    ("简报", ("简报",)),
+    ("信息", ("简报",)),
+    ("新闻", ("简报",)),
+    ("报道", ("简报",)),
+    ("规划", ("规划",)),
+    ("文件", ("通知", "方案", "意见", "决定", "函")),
+    ("发文", ("通知", "方案", "意见", "决定", "函")),
+    ("通知", ("通知",)),
+    ("函", ("函",)),
+    ("预案", ("预案",)),
+    ("通报", ("通报",)),
+    ("排班", ("台账", "清单", "名单")),
+    ("值班表", ("台账", "清单", "名单")),
+    ("预算表", ("台账", "清单")),
+    ("批示", ("函", "通知", "讲话")),
+)
+
+# An office housed in a department answers for that department's sub-items (县安委会办公室设在县应急管理局).
+_SEATED_IN = {"县安办": "县应急管理局"}
+
+# Words of a document's own title that say what it is, beyond its form: "关于印发《…方案》的通知" is a 方案.
+_TITLE_KINDS: tuple[tuple[str, str], ...] = (
+    ("方案", "方案"), ("规划", "规划"), ("制度", "制度"), ("办法", "制度"), ("规则", "制度"), ("细则", "制度"),
+    ("预案", "预案"), ("清单", "清单"), ("纪要", "纪要"), ("总结", "总结"), ("报告", "报告"), ("台账", "台账"),
+    ("名单", "名单"), ("要点", "方案"), ("计划", "方案"), ("通报", "通报"),
+)  # fmt: skip
+
+_RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    """What the scorer needs of one file: its place, its department, its text and facts."""
+
+    rel_path: str
+    department: str | None
+    text: str
+    facts: Facts
+    is_image: bool = False
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: str
+    item_no: int
+    departments: frozenset[str]
+    doc_numbers: frozenset[str]
+    titles: tuple[str, ...]  # folded, without 《》
+    kinds: frozenset[str]
+    terms: frozenset[int]  # indexes into SubItemIndex.terms
+
+
+@dataclass(frozen=True)
+class SubItemIndex:
+    """Built once per run from the rubric; bonus items are pseudo sub-items B1…B10."""
+
+    entries: tuple[_Entry, ...]
+    vocab: dict[str, int]
+    idf: np.ndarray  # per gram
+    matrix: np.ndarray  # (entries × grams), rows L2-normalised, float32
+    terms: tuple[str, ...]  # folded dictionary terms used for the shared-keywords signal
+    term_idf: np.ndarray
+    term_heads: frozenset[str]
+    all_titles: tuple[str, ...] = ()
+    title_owner: tuple[int, ...] = ()
+    known_ids: frozenset[str] = field(default_factory=frozenset)
+    # inverted maps, so that scoring one evidence touches only the entries a signal concerns
+    position: dict[str, int] = field(default_factory=dict)
+    term_entries: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    dept_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    item_entries: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    doc_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    kind_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(e.id for e in self.entries)
+
+
+def _grams(text: str) -> list[str]:
+    grams: list[str] = []
+    for run in _RUN.findall(text):
+        grams += [run[i : i + 2] for i in range(len(run) - 1)]
+        grams += [run[i : i + 3] for i in range(len(run) - 2)]
+    return grams
+
+
+_CITED = re.compile(r"《[^《》]*》")
+
+
+def _segments(profile: str) -> list[tuple[str, float]]:
+    """The profile split into own words (weight 1) and cited 《titles》 (weight ``CITED_WEIGHT``).
+
+    A sub-item that cites 《遂宁市…方案》 asks for work done under it; the county's own 《蓬溪县…方案》
+    repeats the title almost word for word and would otherwise look like the citing sub-item rather
+    than the one asking for the plan. The explicit title signal still rewards a real citation.
+    """
+    out: list[tuple[str, float]] = []
+    last = 0
+    for m in _CITED.finditer(profile):
+        out.append((profile[last : m.start()], 1.0))
+        out.append((m.group(0), CITED_WEIGHT))
+        last = m.end()
+    out.append((profile[last:], 1.0))
+    return out
+
+
+def _kinds_for(texts: Iterable[str]) -> frozenset[str]:
+    kinds: set[str] = set()
+    for text in texts:
+        for word, accepted in _KIND_WORDS:
+            if word in text:
+                kinds.update(accepted)
+    return frozenset(kinds)
+
+
+def _find_terms(folded: str, terms: Sequence[str], heads: frozenset[str]) -> set[int]:
+    present_heads = {folded[i : i + 2] for i in range(len(folded) - 1)} & heads
+    if not present_heads:
+        return set()
+    return {i for i, t in enumerate(terms) if t[:2] in present_heads and t in folded}
+
+
+def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex:
+    profiles: list[str] = []
+    raw: list[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]] = []
+    for item in rubric.items():
+        for sub in item.sub_items:
+            # the item title only where the sub-item is the whole item: shared titles blur siblings
+            title = item.title if len(item.sub_items) == 1 else ""
+            profile = " ".join([title, sub.text, sub.duty, " ".join(sub.materials)])
+            profiles.append(fold(profile))
+            kinds_from = "\x00".join((*sub.materials, sub.duty))
+            raw.append(
+                (sub.id, item.no, sub.departments, sub.cited_doc_numbers, sub.cited_titles, kinds_from)
+            )
+    if rubric.bonus is not None:
+        for bonus in rubric.bonus.items:
+            profiles.append(fold(bonus.text))
+            raw.append((bonus.id, 0, (), (), (), ""))
+
+    term_list = tuple(
+        dict.fromkeys(fold(t) for t in (*rubric_terms(rubric), *DOMAIN_TERMS, *extra_terms) if len(t) >= 2)
+    )
+    heads = frozenset(t[:2] for t in term_list)
+    sub_terms = [_find_terms(p, term_list, heads) for p in profiles]
+    n = len(profiles)
+    df_terms = np.zeros(len(term_list))
+    for present in sub_terms:
+        for i in present:
+            df_terms[i] += 1
+    # a term no sub-item uses cannot be shared; one every sub-item uses explains nothing
+    term_idf = np.where(df_terms > 0, np.log((n + 1) / (df_terms + 1)), 0.0)
+
+    vocab: dict[str, int] = {}
+    rows: list[dict[int, float]] = []
+    for profile in profiles:
+        counts: dict[int, float] = {}
+        for segment, weight in _segments(profile):
+            for g in _grams(segment):
+                col = vocab.setdefault(g, len(vocab))
+                counts[col] = counts.get(col, 0.0) + weight
+        rows.append(counts)
+    df = np.zeros(len(vocab))
+    for counts in rows:
+        for col in counts:
+            df[col] += 1
+    idf = np.log((n + 1) / (df + 1)) + 0.05
+    matrix = np.zeros((n, len(vocab)), dtype=np.float32)
+    for r, counts in enumerate(rows):
+        for col, c in counts.items():
+            matrix[r, col] = (1 + math.log(max(c, 1.0))) * idf[col] * min(c, 1.0)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms == 0, 1, norms)
+
+    entries: list[_Entry] = []
+    all_titles: list[str] = []
+    owner: list[int] = []
+    for r, (sid, item_no, depts, docs, titles, kinds_from) in enumerate(raw):
+        folded_titles = tuple(fold(t).strip("《》 ") for t in titles if t.strip())
+        for t in folded_titles:
+            all_titles.append(t)
+            owner.append(r)
+        entries.append(
+            _Entry(
+                id=sid,
+                item_no=item_no,
+                departments=frozenset(depts),
+                doc_numbers=frozenset(docs),
+                titles=folded_titles,
+                kinds=_kinds_for(kinds_from.split("\x00")) if kinds_from else frozenset(),
+                terms=frozenset(i for i in sub_terms[r] if term_idf[i] > 1.0),
+            )
+        )
+    def inverted(keys_of: Callable[[_Entry], Iterable[K]]) -> dict[K, tuple[int, ...]]:
+        out: dict[K, list[int]] = defaultdict(list)
+        for r, entry in enumerate(entries):
+            for key in keys_of(entry):
+                out[key].append(r)
+        return {k: tuple(v) for k, v in out.items()}
+
+    return SubItemIndex(
+        position={e.id: r for r, e in enumerate(entries)},
+        term_entries=inverted(lambda e: e.terms),
+        dept_entries=inverted(lambda e: e.departments),
+        item_entries=inverted(lambda e: [e.item_no] if e.item_no else []),
+        doc_entries=inverted(lambda e: e.doc_numbers),
+        kind_entries=inverted(lambda e: e.kinds),
+        entries=tuple(entries),
+        vocab=vocab,
+        idf=idf,
+        matrix=matrix,
+        terms=term_list,
+        term_idf=term_idf,
+        term_heads=heads,
+        all_titles=tuple(all_titles),
+        title_owner=tuple(owner),
+        known_ids=frozenset(e.id for e in entries),
+    )
+
+
+def _similarity(texts: Sequence[str], index: SubItemIndex, chunk: int = 256) -> np.ndarray:
+    """Cosine of IDF-weighted gram vectors, (len(texts) × entries)."""
+    out = np.zeros((len(texts), len(index.entries)), dtype=np.float32)
+    vocab = index.vocab
+    idf = index.idf.astype(np.float32)
+    for start in range(0, len(texts), chunk):
+        block = texts[start : start + chunk]
+        dense = np.zeros((len(block), len(vocab)), dtype=np.float32)
+        for r, text in enumerate(block):
+            cols = [c for c in map(vocab.get, _grams(text)) if c is not None]
+            if cols:
+                np.add.at(dense[r], np.asarray(cols), 1.0)
+        nz = dense > 0
+        dense[nz] = 1 + np.log(dense[nz])
+        dense *= idf
+        norms = np.linalg.norm(dense, axis=1, keepdims=True)
+        dense /= np.where(norms == 0, 1, norms)
+        out[start : start + len(block)] = dense @ index.matrix.T
+    return out
+
+
+def _evidence_text(view: EvidenceView) -> str:
+    name = view.rel_path.rsplit("!/", 1)[-1]
+    parts = [p.rsplit(".", 1)[0] if "." in p else p for p in name.split("/")[1:] or name.split("/")]
+    head = view.facts.title
+    return fold(" ".join([*parts, head, view.text[:MAX_TEXT]]))
+
+
+def score_many(
+    views: Sequence[EvidenceView],
+    index: SubItemIndex,
+    *,
+    assessment_year: int,
+    match_threshold: float = 45.0,
+    confident_threshold: float = 62.0,
+    top: int = 5,
+    weights: Weights = WEIGHTS,
+) -> list[tuple[Match, ...]]:
+    """Matches of each view, best first: the similarity of all views is one matrix product per chunk."""
+    texts = [_evidence_text(v) for v in views]
+    sims = _similarity(texts, index)
+    results: list[tuple[Match, ...]] = []
+    for row, (view, text) in enumerate(zip(views, texts, strict=True)):
+        results.append(
+            _score_one(
+                view,
+                text,
+                sims[row],
+                index,
+                assessment_year=assessment_year,
+                match_threshold=match_threshold,
+                confident_threshold=confident_threshold,
+                top=top,
+                w=weights,
+            )
+        )
+    return results
+
+
+def score_sub_items(
+    view: EvidenceView,
+    index: SubItemIndex,
+    *,
+    assessment_year: int,
+    match_threshold: float = 45.0,
+    confident_threshold: float = 62.0,
+    top: int = 5,
+    weights: Weights = WEIGHTS,
+) -> tuple[Match, ...]:
+    return score_many(
+        [view],
+        index,
+        assessment_year=assessment_year,
+        match_threshold=match_threshold,
+        confident_threshold=confident_threshold,
+        top=top,
+        weights=weights,
+    )[0]
+
+
+def _score_one(
+    view: EvidenceView,
+    text: str,
+    sim: np.ndarray,
+    index: SubItemIndex,
+    *,
+    assessment_year: int,
+    match_threshold: float,
+    confident_threshold: float,
+    top: int,
+    w: Weights,
+) -> tuple[Match, ...]:
+    """One view against all entries: signals are added as vectors, reasons are written for the winners."""
+    facts = view.facts
+    scores = np.clip((sim - w.sim_floor) / (w.sim_saturation - w.sim_floor), 0.0, 1.0) * w.sim
+
+    # shared dictionary terms; "三年行动" inside "专项整治三年行动" counts once
+    shared_by: dict[int, list[int]] = defaultdict(list)
+    for t in _find_terms(text, index.terms, index.term_heads):
+        for r in index.term_entries.get(t, ()):
+            shared_by[r].append(t)
+    for r, shared in shared_by.items():
+        kept = [i for i in shared if not any(index.terms[i] in index.terms[j] for j in shared if j != i)]
+        kept.sort(key=lambda i: (-index.term_idf[i], index.terms[i]))
+        shared_by[r] = kept
+        scores[r] += min(1.0, float(sum(index.term_idf[i] for i in kept)) / w.term_saturation) * w.terms
+
+    # department prior: the submitting folder, else the issuing organ
+    direct = {d for d in (view.department, facts.organ) if d}
+    owners = direct | {_SEATED_IN[d] for d in direct if d in _SEATED_IN}
+    dept_of: dict[int, str] = {}
+    for owner in sorted(owners):
+        for r in index.dept_entries.get(owner, ()):
+            dept_of.setdefault(r, owner)
+    for r in dept_of:
+        scores[r] += w.dept
+
+    # the file or folder name cites the sub-item or its item
+    ref_of: dict[int, str] = {}
+    for ref in item_refs(view.rel_path, index.known_ids) if view.rel_path else []:
+        if ref in index.position:
+            ref_of[index.position[ref]] = f"文件名标注指标 {ref}"
+        if ref.isdigit():
+            for r in index.item_entries.get(int(ref), ()):
+                ref_of.setdefault(r, f"文件名标注第{ref}项")
+    for r, reason in ref_of.items():
+        scores[r] += w.ref if reason.startswith("文件名标注指标") else w.item_ref
+
+    # a 文号 or 《title》 the sub-item cites
+    doc_of: dict[int, str] = {}
+    for number in facts.doc_numbers:
+        for r in index.doc_entries.get(number.canonical, ()):
+            doc_of.setdefault(r, number.canonical)
+    for r in doc_of:
+        scores[r] += w.docnum
+    title_of: dict[int, str] = {}
+    for t, owner in zip(index.all_titles, index.title_owner, strict=True):
+        if len(t) >= 6 and t in text:
+            title_of.setdefault(owner, t)
+    for cited in facts.titles:
+        best = process.extractOne(fold(cited), index.all_titles, scorer=fuzz.ratio, score_cutoff=88)
+        if best is not None:
+            title_of.setdefault(index.title_owner[best[2]], best[0])
+    for r in title_of:
+        scores[r] += w.title
+
+    # the kind of document versus the materials asked for; only where something else already fits
+    kind = "照片" if view.is_image and facts.kind == "其他" else facts.kind
+    kinds = [kind, *sorted({k for word, k in _TITLE_KINDS if word in facts.title} - {kind})]
+    kind_of: dict[int, str] = {}
+    for k in kinds:
+        for r in index.kind_entries.get(k, ()):
+            kind_of.setdefault(r, k)
+    for r in kind_of:
+        if scores[r] >= match_threshold / 2:
+            scores[r] += w.kind
+        else:
+            kind_of[r] = ""
+
+    year = facts.year
+    wrong_year = year is not None and year != assessment_year
+    final = np.minimum(100.0, scores)
+    if wrong_year:
+        final = np.minimum(final - w.wrong_year, confident_threshold - 0.5)
+    candidates = np.flatnonzero(final >= match_threshold)
+    order = sorted(candidates.tolist(), key=lambda r: (-final[r], r))[:top]
+
+    matches: list[Match] = []
+    for r in order:
+        entry = index.entries[r]
+        score = round(float(final[r]), 1)
+        why: list[str] = []
+        if sim[r] > w.sim_floor:
+            why.append(f"正文与指标{entry.id}内容相近（相似度{float(sim[r]):.2f}）")
+        if shared_by.get(r):
+            why.append("共同关键词：" + "、".join(index.terms[i] for i in shared_by[r][:5]))
+        if r in dept_of:
+            owner = dept_of[r]
+            seated = sorted(d for d in direct if _SEATED_IN.get(d) == owner and owner not in direct)
+            why.append(f"部门 {seated[0]}（设在{owner}）负责 {entry.id}" if seated else f"部门 {owner} 负责 {entry.id}")
+        if r in ref_of:
+            why.append(ref_of[r])
+        if r in doc_of:
+            why.append(f"引用文号 {doc_of[r]} 与指标{entry.id}一致")
+        if r in title_of:
+            why.append(f"引用《{title_of[r]}》")
+        if kind_of.get(r):
+            why.append(f"文件类型 {kind_of[r]} 符合要求的材料")
+        if wrong_year:
+            why.append(f"文件日期为{year}年，不是考核年度{assessment_year}年")
+        if not why:  # cannot happen with positive weights; kept so that no match is ever unexplained
+            why.append(f"综合得分{score:.0f}")
+        matches.append(
+            Match(
+                rel_path=view.rel_path,
+                sub_item_id=entry.id,
+                score=score,
+                reasons=tuple(why),
+                status="confident" if score >= confident_threshold else "review",
+                year_ok=not wrong_year,
+            )
+        )
+    return tuple(matches)

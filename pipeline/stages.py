@@ -1,0 +1,437 @@
+"""The steps of one run, as plain functions the Prefect flow puts in order.
+
+discover → plan → read (in batches) → understand → record → matrix → outputs → reminders.
+Everything here is callable without Prefect (``evidence report`` rebuilds the outputs from the ledger
+alone, ``evidence inspect`` reads and understands files without touching the ledger).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from matchers.facts import extract_facts
+from matchers.keywords import KeywordExtractor, build_dictionary
+from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many
+from pipeline.binder import build_binder
+from pipeline.config import Config
+from pipeline.consistency import check_consistency
+from pipeline.csvout import write_evidence_csv, write_matrix_csv
+from pipeline.dashboard import write_dashboard
+from pipeline.departments import DepartmentRegistry, load_departments
+from pipeline.discover import Discovery, discover
+from pipeline.errors import ReaderError
+from pipeline.ledger import Ledger, Plan
+from pipeline.matrix import Matrix, build_matrix
+from pipeline.models import Evidence, Facts, Match, Problem, Rubric, SourceFile, Understood
+from pipeline.notify import Delivery, deliver, make_transport
+from pipeline.overrides import apply_overrides, load_overrides
+from pipeline.readers import ReadContext, read_evidence
+from pipeline.readers.archive import expand_zip
+from pipeline.reminders import build_messages
+from pipeline.reports import write_department_reports
+from pipeline.rubric import read_rubric
+from pipeline.workbook import write_workbook
+
+# Bump when a reader changes what it extracts: the ledger then re-reads content read by an older one.
+READER_VERSION = "1"
+WORKBOOK_NAME = "完整性矩阵.xlsx"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """What every step of a run shares, loaded once: configuration, rubric, registry, matcher index."""
+
+    config: Config
+    rubric: Rubric
+    registry: DepartmentRegistry
+    keywords: KeywordExtractor
+    index: SubItemIndex
+    assessment_year: int
+
+    @property
+    def known_ids(self) -> frozenset[str]:
+        return frozenset(self.index.ids)
+
+
+def open_workspace(config: Config) -> Workspace:
+    registry = load_departments(config.departments)
+    rubric = read_rubric(config.rubric, registry=registry, default_owner=config.default_owner)
+    dictionary = build_dictionary(rubric, _all_names(registry))
+    return Workspace(
+        config=config,
+        rubric=rubric,
+        registry=registry,
+        keywords=KeywordExtractor(dictionary),
+        index=build_index(rubric, dictionary),
+        assessment_year=config.assessment_year or rubric.year,
+    )
+
+
+def _all_names(registry: DepartmentRegistry) -> list[str]:
+    names: list[str] = []
+    for d in registry.departments:
+        names.append(d.name)
+        names.extend(d.aliases)
+    return names
+
+
+def read_context(config: Config) -> ReadContext:
+    return ReadContext(limits=config.limits, scratch=config.scratch, ocr_cache=config.state / "ocr")
+
+
+# --------------------------------------------------------------------------------------------
+# Discover and plan
+# --------------------------------------------------------------------------------------------
+
+
+def discover_inbox(ws: Workspace, ledger: Ledger | None = None) -> Discovery:
+    if not ws.config.inbox.is_dir():
+        ws.config.inbox.mkdir(parents=True, exist_ok=True)
+    return discover(ws.config.inbox, ws.registry, known=ledger.known if ledger else None)
+
+
+def plan_reads(ledger: Ledger, discovery: Discovery, run_id: int) -> Plan:
+    return ledger.plan(discovery, run_id=run_id, reader_version=READER_VERSION)
+
+
+def make_batches(
+    files: Sequence[SourceFile], *, max_files: int = 50, max_bytes: int = 64 << 20
+) -> list[list[SourceFile]]:
+    """Group files so one Prefect task reads many (a task run costs 15–40 ms); OCR-bound files
+    (images, PDFs) go in smaller batches so that two workers share the slow ones evenly."""
+    batches: list[list[SourceFile]] = []
+    current: list[SourceFile] = []
+    weight = 0
+    for f in sorted(files, key=lambda s: s.rel_path):
+        cost = f.size + (8 << 20 if f.format in ("image", "pdf") else 0)
+        if current and (len(current) >= max_files or weight + cost > max_bytes):
+            batches.append(current)
+            current, weight = [], 0
+        current.append(f)
+        weight += cost
+    if current:
+        batches.append(current)
+    return batches
+
+
+# --------------------------------------------------------------------------------------------
+# Read
+# --------------------------------------------------------------------------------------------
+
+
+def read_one(source: SourceFile, ctx: ReadContext) -> Evidence:
+    """Typed reader errors become the file's problem; anything else propagates (Prefect retries)."""
+    try:
+        return read_evidence(source, ctx)
+    except ReaderError as e:
+        problem = Problem(source.rel_path, e.code, e.message, e.detail)
+        return Evidence(source, "", problems=(problem,))
+
+
+def read_batch(sources: Sequence[SourceFile], ctx: ReadContext) -> list[Evidence]:
+    """Read a batch. A zip bundle yields its own record (listing problems) followed by its members."""
+    out: list[Evidence] = []
+    for source in sources:
+        if source.format == "zip":
+            out.extend(read_bundle(source, ctx))
+        else:
+            out.append(read_one(source, ctx))
+    return out
+
+
+def read_bundle(source: SourceFile, ctx: ReadContext) -> list[Evidence]:
+    members, problems = expand_zip(source, ctx.scratch, ctx.limits)
+    own = tuple(p for p in problems if p.rel_path == source.rel_path)
+    member_problems: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.rel_path != source.rel_path:
+            member_problems.setdefault(p.rel_path, []).append(p)
+    listing = "\n".join(m.rel_path.rsplit("!/", 1)[-1] for m in members)
+    bundle = Evidence(source, f"压缩包，包含 {len(members)} 个文件：\n{listing}", problems=own)
+    out = [bundle]
+    seen: set[str] = set()
+    for member in members:
+        seen.add(member.rel_path)
+        ev = read_one(member, ctx)
+        extra = tuple(member_problems.get(member.rel_path, ()))
+        out.append(replace(ev, problems=ev.problems + extra) if extra else ev)
+    for rel_path, probs in member_problems.items():
+        if rel_path not in seen:  # refused members (zip slip, bombs): listed, never extracted
+            ghost = SourceFile(
+                path="", rel_path=rel_path, department=source.department, folder=source.folder,
+                sha256=_ghost_hash(rel_path), size=0, mtime=source.mtime, format="unknown",
+                container=source.rel_path,
+            )  # fmt: skip
+            out.append(Evidence(ghost, "", problems=tuple(probs)))
+    return out
+
+
+def _ghost_hash(rel_path: str) -> str:
+    import hashlib
+
+    return "refused:" + hashlib.sha256(rel_path.encode("utf-8", "surrogateescape")).hexdigest()[:56]
+
+
+# --------------------------------------------------------------------------------------------
+# Understand
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Understanding:
+    sha256: str
+    facts: Facts
+    matches: tuple[Match, ...]
+
+
+def understand(evidence: Sequence[Evidence], ws: Workspace) -> list[Understanding]:
+    """Facts and sub-item matches of each readable evidence (problem files get neither)."""
+    readable = [ev for ev in evidence if ev.text.strip() and not ev.problems and ev.source.format != "zip"]
+    facts = [
+        extract_facts(
+            ev.text,
+            Path(ev.source.rel_path.rsplit("!/", 1)[-1]).name,
+            registry=ws.registry,
+            keywords=ws.keywords,
+            is_image=ev.source.format == "image",
+            is_table=ev.source.format in ("xlsx", "xls") or bool(ev.tables),
+        )
+        for ev in readable
+    ]
+    views = [
+        EvidenceView(
+            rel_path=ev.source.rel_path,
+            department=ev.source.department or f.organ,
+            text=ev.text,
+            facts=f,
+            is_image=ev.source.format == "image",
+        )
+        for ev, f in zip(readable, facts, strict=True)
+    ]
+    config = ws.config
+    scored = score_many(
+        views,
+        ws.index,
+        assessment_year=ws.assessment_year,
+        match_threshold=config.match_threshold,
+        confident_threshold=config.confident_threshold,
+    )
+    return [Understanding(ev.source.sha256, f, m) for ev, f, m in zip(readable, facts, scored, strict=True)]
+
+
+def record_batch(ledger: Ledger, evidence: Sequence[Evidence], ws: Workspace, run_id: int) -> int:
+    """Record what was read and understood of a batch, in two transactions (reads, then matches).
+
+    A run killed between the two leaves content read but not understood; the next plan lists it in
+    ``to_understand`` and the run finishes the job."""
+    ledger.record_evidence(evidence, reader_version=READER_VERSION, run_id=run_id)
+    for u in understand(evidence, ws):
+        ledger.record_understanding(u.sha256, u.facts, u.matches)
+    return len(evidence)
+
+
+def understand_recorded(ledger: Ledger, sources: Sequence[SourceFile], ws: Workspace) -> int:
+    """Understand content that was read in an earlier, interrupted run (text from the ledger)."""
+    evidence = []
+    for s in sources:
+        text = ledger.text(s.sha256)
+        if text is not None:
+            evidence.append(Evidence(s, text))
+    for u in understand(evidence, ws):
+        ledger.record_understanding(u.sha256, u.facts, u.matches)
+    return len(evidence)
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outputs:
+    matrix: Matrix
+    workbook: Path
+    evidence_csv: Path
+    matrix_csv: Path
+    reports: tuple[Path, ...]
+    binder: Path
+    dashboard: Path
+
+
+def current_files(ledger: Ledger, ws: Workspace) -> list[Understood]:
+    """What the ledger holds, with manual overrides applied (they always win)."""
+    overrides = load_overrides(ws.config.state, ws.known_ids)
+    return [
+        replace(u, matches=apply_overrides(u.source.rel_path, u.source.sha256, u.matches, overrides))
+        if len(overrides)
+        else u
+        for u in ledger.understood()
+    ]
+
+
+def consistency_problems(ledger: Ledger, files: Sequence[Understood], ws: Workspace) -> list[Problem]:
+    """The rubric's own cross-checks (report counts vs 台账 rows, 名单 vs 检查记录), per department."""
+    by_department: dict[str, list[Evidence]] = {}
+    for u in files:
+        department = u.source.department or u.facts.organ
+        if not department or u.problems or u.duplicate_of:
+            continue
+        tables = ledger.tables(u.source.sha256)
+        text = ledger.text(u.source.sha256) or ""
+        by_department.setdefault(department, []).append(Evidence(u.source, text, tables=tables))
+    problems: list[Problem] = []
+    for department in sorted(by_department):
+        problems.extend(check_consistency(department, by_department[department]))
+    return problems
+
+
+def compute_matrix(ledger: Ledger, ws: Workspace, today: date) -> Matrix:
+    files = current_files(ledger, ws)
+    config = ws.config
+    return build_matrix(
+        ws.rubric,
+        files,
+        departments=[d.name for d in ws.registry.departments],
+        assessment_year=ws.assessment_year,
+        today=today,
+        deadline=config.deadline,
+        skipped=ledger.skipped(),
+        extra_problems=consistency_problems(ledger, files, ws),
+        aliases={d.name: d.aliases for d in ws.registry.departments},
+    )
+
+
+def write_outputs(matrix: Matrix, ws: Workspace) -> Outputs:
+    out = ws.config.outbox
+    out.mkdir(parents=True, exist_ok=True)
+    workbook = out / WORKBOOK_NAME
+    write_workbook(matrix, workbook, registry=ws.registry, inbox=ws.config.inbox)
+    evidence_csv = write_evidence_csv(matrix, out / "evidence.csv")
+    matrix_csv = write_matrix_csv(matrix, out / "matrix.csv")
+    reports = write_department_reports(matrix, out / "reports")
+    build_binder(matrix, ws.config.inbox, out / "binder")
+    dashboard = out / "index.html"
+    write_dashboard(
+        matrix,
+        dashboard,
+        links={"完整性矩阵": WORKBOOK_NAME, "evidence.csv": "evidence.csv", "matrix.csv": "matrix.csv"},
+    )
+    return Outputs(
+        matrix=matrix,
+        workbook=workbook,
+        evidence_csv=Path(evidence_csv),
+        matrix_csv=Path(matrix_csv),
+        reports=tuple(reports),
+        binder=out / "binder",
+        dashboard=dashboard,
+    )
+
+
+def send_reminders(
+    matrix: Matrix, ws: Workspace, ledger: Ledger, today: date, newly_processed: Iterable[str] = ()
+) -> Delivery:
+    """Reminders (gaps changed or N days passed) and receipts (files newly processed), logged per message."""
+    config = ws.config
+    messages = build_messages(
+        matrix, ws.registry, today=today, newly_processed=set(newly_processed), config=config
+    )
+    transport = make_transport(config.smtp, config.outbox)
+    return deliver(
+        messages,
+        transport,
+        ledger,
+        mail_from=config.smtp.mail_from,
+        today=today,
+        every_days=config.remind_every_days,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The run summary
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunSummary:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    withdrawn: int = 0
+    skipped: int = 0
+    read: int = 0
+    problems: int = 0
+    projected: float = 0.0
+    projected_low: float = 0.0
+    projected_high: float = 0.0
+    delivery: Delivery = field(default_factory=Delivery)
+    outbox: Path = Path("outbox")
+    transport: str = "eml"
+
+    def counts(self) -> dict[str, int | float]:
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "withdrawn": self.withdrawn,
+            "skipped": self.skipped,
+            "read": self.read,
+            "problems": self.problems,
+            "projected": self.projected,
+        }
+
+
+def summarise(
+    plan: Plan, discovery: Discovery, read: int, outputs: Outputs, delivery: Delivery, ws: Workspace
+) -> RunSummary:
+    m = outputs.matrix
+    return RunSummary(
+        new=len(plan.new),
+        changed=len(plan.changed),
+        unchanged=len(plan.unchanged),
+        duplicates=len(plan.duplicates),
+        withdrawn=len(plan.withdrawn),
+        skipped=len(discovery.skipped),
+        read=read,
+        problems=sum(1 for u in m.files if u.problems) + len(discovery.problems),
+        projected=m.projected,
+        projected_low=m.projected_low,
+        projected_high=m.projected_high,
+        delivery=delivery,
+        outbox=ws.config.outbox,
+        transport="SMTP" if ws.config.smtp.configured else "eml",
+    )
+
+
+def format_summary(s: RunSummary) -> str:
+    """The few lines a clerk reads at the end of a run."""
+    d = s.delivery
+    mail_where = (
+        "已通过邮件服务器发送" if s.transport == "SMTP" else f"已写入 {s.outbox / 'mail'}（未配置邮件服务器）"
+    )
+    lines = [
+        "运行完成。",
+        f"文件：新增 {s.new}，更新 {s.changed}，未变 {s.unchanged}，重复 {s.duplicates}，"
+        f"已撤回 {s.withdrawn}，跳过 {s.skipped}，有问题 {s.problems}。",
+        f"预计得分：{s.projected:.1f} 分（区间 {s.projected_low:.1f}–{s.projected_high:.1f}）。",
+        f"提醒：发送 {len(d.sent)} 封（{mail_where}），内容未变未重发 {len(d.unchanged)} 封，"
+        f"发送失败 {len(d.failed)} 封。",
+    ]
+    if d.no_address:
+        lines.append(f"未设置邮箱的部门（{len(d.no_address)} 个）：{'、'.join(d.no_address)}")
+    for department, reason in d.failed:
+        lines.append(f"  {department}：{reason}")
+    lines.append(
+        f"输出：{s.outbox / WORKBOOK_NAME}、{s.outbox / 'index.html'}、{s.outbox / 'reports'}、{s.outbox / 'binder'}"
+    )
+    return "\n".join(lines)
+
+
+def clear_scratch(config: Config) -> None:
+    """The scratch area holds extracted zip members between runs; rebuilt on demand."""
+    shutil.rmtree(config.scratch, ignore_errors=True)
