@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from matchers.subitems import EvidenceView, score_many  # noqa: E402
-from tests.matchers.eval.evalset import context, figures, load_cases, views_of  # noqa: E402
+from matchers.subitems import EvidenceView, score_many
+from tests.matchers.eval.evalset import context, figures, load_cases, views_of
 
 
 def _item(sub_item_id: str) -> str:
@@ -52,14 +52,19 @@ def main() -> None:
     results = score_many(views, ctx.index, assessment_year=year)
     fig = figures(cases, results)
 
-    print(f"评估集：{len(cases)} 份（正例 {fig.positives}，反例 {fig.negatives}），{len(ctx.index.entries)} 个指标")
+    print(
+        f"评估集：{len(cases)} 份（正例 {fig.positives}，反例 {fig.negatives}），{len(ctx.index.entries)} 个指标"
+    )
     print(f"precision@1 = {fig.precision_at_1:.3f}  （有匹配的 {fig.answered} 份中首选正确的比例）")
     print(f"recall@3    = {fig.recall_at_3:.3f}  （正例中前三名含正确指标的比例）")
     print(f"反例无匹配：{fig.negatives_clean}/{fig.negatives}")
     every_reason = all(m.reasons for r in results for m in r)
     print(f"每个匹配都有理由：{'是' if every_reason else '否'}")
-    neg_best = max((r[0].score for c, r in zip(cases, results, strict=True) if not c.expect and r), default=0.0)
-    print(f"反例最高得分：{neg_best:.1f}")
+    negatives = [v for c, v in zip(cases, views, strict=True) if not c.expect]
+    below = score_many(negatives, ctx.index, assessment_year=year, match_threshold=0.0, top=1)
+    neg_best = max((r[0].score for r in below if r), default=0.0)
+    pos_worst = min((r[0].score for c, r in zip(cases, results, strict=True) if c.expect and r), default=0.0)
+    print(f"反例最高得分 {neg_best:.1f}，正例首选最低得分 {pos_worst:.1f}（阈值 45 / 62）")
     statuses = Counter(r[0].status for c, r in zip(cases, results, strict=True) if c.expect and r)
     print(f"正例首选状态：{dict(statuses)}")
 
@@ -94,7 +99,9 @@ def main() -> None:
         f"速度：{args.n} 份（{chars / 1e6:.1f} 百万字）× {len(ctx.index.entries)} 个指标，"
         f"评分用时 {elapsed:.2f} 秒（{elapsed / args.n * 1000:.2f} 毫秒/份），{matched} 份有匹配"
     )
-    print(f"一次性准备（细则、部门、词典、索引）：{built:.2f} 秒；评估集事实提取：{facts_time:.2f} 秒/{len(cases)} 份")
+    print(
+        f"一次性准备（细则、部门、词典、索引）：{built:.2f} 秒；评估集事实提取：{facts_time:.2f} 秒/{len(cases)} 份"
+    )
 
 
 if __name__ == "__main__":

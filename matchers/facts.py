@@ -40,7 +40,7 @@ def extract_facts(
         bare_numbers=tuple(dict.fromkeys(extract_bare_numbers(text))),
         titles=tuple(dict.fromkeys(extract_cited_titles(text))),
         title=document_title(text, filename) or "",
-        dates=tuple(extract_dates(text)),
+        dates=tuple(dict.fromkeys(d for d, _, _ in extract_dates(text))),
         date=document_date(text),
         organ=organ,
         kind=classify_kind(text, filename, is_image=is_image, is_table=is_table),

@@ -96,13 +96,13 @@ def item_refs(name: str, known_ids: Collection[str]) -> list[str]:
             if number and free(m):
                 add(offset + m.start(), str(number))
                 component_item = str(number)
-        m = _ITEM_LEAD.match(component)
-        if m and free(m):
-            add(offset + m.start(), str(int(m.group(1))))
-            component_item = str(int(m.group(1)))
-        m = _SUB_LEAD.match(component)
-        if m and parent_item is not None and free(m):
-            add(offset + m.start(), f"{parent_item}({int(m.group(1))})")
+        lead = _ITEM_LEAD.match(component)
+        if lead and free(lead):
+            add(offset + lead.start(), str(int(lead.group(1))))
+            component_item = str(int(lead.group(1)))
+        sub = _SUB_LEAD.match(component)
+        if sub and parent_item is not None and free(sub):
+            add(offset + sub.start(), f"{parent_item}({int(sub.group(1))})")
         parent_item = component_item or parent_item
         offset += len(component) + 1
 

@@ -10,6 +10,7 @@ the system temp dir, and jieba's logger is kept quiet.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import math
 import re
@@ -64,9 +65,64 @@ _QUOTED = re.compile(r"[“\"]([^”\"\n]{2,16})[”\"]")
 _TITLED = re.compile(r"《([^《》\n]{2,40})》")
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = frozenset(
-    "工作 有关 要求 开展 进行 加强 关于 通知 情况 相关 各类 以及 我们 他们 一是 二是 三是 四是 切实 "
-    "认真 全面 进一步 做好 按照 根据 为了 确保 落实 推进 提供 组织 单位 部门 同志 今年 全县 县级 "
-    "其中 已经 目前 是否 一个 本次 我县 我局 各地 各级 乡镇 街道 附件 联系人 电话 抄送 印发 现将 如下".split()
+    [
+        "工作",
+        "有关",
+        "要求",
+        "开展",
+        "进行",
+        "加强",
+        "关于",
+        "通知",
+        "情况",
+        "相关",
+        "各类",
+        "以及",
+        "我们",
+        "他们",
+        "一是",
+        "二是",
+        "三是",
+        "四是",
+        "切实",
+        "认真",
+        "全面",
+        "进一步",
+        "做好",
+        "按照",
+        "根据",
+        "为了",
+        "确保",
+        "落实",
+        "推进",
+        "提供",
+        "组织",
+        "单位",
+        "部门",
+        "同志",
+        "今年",
+        "全县",
+        "县级",
+        "其中",
+        "已经",
+        "目前",
+        "是否",
+        "一个",
+        "本次",
+        "我县",
+        "我局",
+        "各地",
+        "各级",
+        "乡镇",
+        "街道",
+        "附件",
+        "联系人",
+        "电话",
+        "抄送",
+        "印发",
+        "现将",
+        "如下",
+    ]
 )
 
 
@@ -80,15 +136,19 @@ def rubric_terms(rubric: Rubric) -> tuple[str, ...]:
     for item in rubric.items():
         texts += [item.title, item.duty, item.evidence_hint]
         for sub in item.sub_items:
-            texts += [sub.text, sub.duty, *sub.cited_titles, *sub.materials]
+            texts += [sub.text, sub.duty, *sub.materials]
     if rubric.bonus is not None:
         texts += [b.text for b in rubric.bonus.items]
-    terms: list[str] = []
+    terms: list[str] = [
+        t.strip("《》 ") for item in rubric.items() for sub in item.sub_items for t in sub.cited_titles
+    ]
     for text in texts:
         terms += [m.group(1).strip() for m in _QUOTED.finditer(text)]
         terms += [m.group(1).strip() for m in _TITLED.finditer(text)]
         terms += [t.strip() for t in _extra_titles(text)]
-    return tuple(dict.fromkeys(t for t in terms if t and _TOKEN_OK.search(t) and t not in _GENERIC))
+    return tuple(
+        dict.fromkeys(t for t in terms if 2 <= len(t) <= 40 and _TOKEN_OK.search(t) and t not in _GENERIC)
+    )
 
 
 def _extra_titles(text: str) -> list[str]:
@@ -103,7 +163,8 @@ def build_dictionary(rubric: Rubric, department_names: Iterable[str]) -> tuple[s
 
 
 def _cache_dir() -> Path:
-    path = Path(tempfile.gettempdir()) / "evidence-desk-jieba"
+    # per user: a cache dir created by another account in a shared /tmp would not be writable
+    path = Path(tempfile.gettempdir()) / f"evidence-desk-jieba-{getpass.getuser()}"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -78,7 +78,9 @@ def safe_component(name: str, *, fallback: str = "未命名", max_bytes: int = M
     if len(text.encode("utf-8")) > max_bytes:
         stem, dot, suffix = text.rpartition(".")
         if dot and 0 < len(suffix) <= 10 and stem:
-            text = _truncate_bytes(stem, max_bytes - len(suffix.encode("utf-8")) - 1).rstrip(". ") + "." + suffix
+            text = (
+                _truncate_bytes(stem, max_bytes - len(suffix.encode("utf-8")) - 1).rstrip(". ") + "." + suffix
+            )
         else:
             text = _truncate_bytes(text, max_bytes).rstrip(". ")
     return text or fallback
@@ -157,7 +159,11 @@ def _folder_of(matrix: Matrix, sub_id: str) -> tuple[tuple[str, ...], str]:
         for b in rubric.bonus.items:
             if b.id == sub_id:
                 text = b.text if len(b.text) <= 40 else b.text[:39] + "…"
-                return (safe_component(rubric.bonus.title or "加分项"), safe_component(b.id)), f"{b.id} {text}"
+                bonus: tuple[str, ...] = (
+                    safe_component(rubric.bonus.title or "加分项"),
+                    safe_component(b.id),
+                )
+                return bonus, f"{b.id} {text}"
     part, category, item, sub = rubric.locate(sub_id)
     folders = (
         safe_component(f"{part.no}、{part.title}"),
@@ -302,7 +308,8 @@ def build_binder(matrix: Matrix, inbox: Path, folder: Path) -> BinderResult:
     folder.mkdir(parents=True, exist_ok=True)
     by_path = {u.source.rel_path: u for u in matrix.files}
     manifest = _read_manifest(folder)
-    old_files = [f for f in manifest.get("files", []) if isinstance(f, str)]  # type: ignore[union-attr]
+    listed = manifest.get("files")
+    old_files = [f for f in listed if isinstance(f, str)] if isinstance(listed, list) else []
 
     copied: list[str] = []
     unchanged: list[str] = []

@@ -140,6 +140,123 @@ def cmd_departments(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- the pipeline ----------------------------------------------------------------------------
+
+
+def _run_config(args: argparse.Namespace) -> Config:
+    return load_config(
+        getattr(args, "config", None),
+        inbox=getattr(args, "inbox", None),
+        outbox=getattr(args, "outbox", None),
+        departments=getattr(args, "departments", None),
+    )
+
+
+def _inbox_is_empty(inbox: Path) -> bool:
+    if not inbox.exists():
+        return True
+    return not any(p.name != "README.md" for p in inbox.iterdir())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _run_config(args)
+    if args.demo and _inbox_is_empty(config.inbox):
+        from pipeline.demo import write_demo_inbox
+
+        manifest = write_demo_inbox(config.inbox, force=True)
+        _print(f"收件箱为空，已生成演示资料 {len(manifest.files)} 个文件：{config.inbox}")
+    from pipeline.runtime import configure_prefect
+
+    configure_prefect(config.state)
+    from flows.evidence_flow import evidence_run  # imports prefect: after the environment is set
+    from pipeline.stages import format_summary
+
+    summary = evidence_run(
+        config_file=str(args.config) if getattr(args, "config", None) else None,
+        inbox=str(config.inbox),
+        outbox=str(config.outbox),
+        departments=str(config.departments) if config.departments else None,
+    )
+    _print(format_summary(summary))
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.ledger import Ledger
+    from pipeline.stages import compute_matrix, open_workspace, today_in, write_outputs
+
+    config = _run_config(args)
+    if not (config.state / "ledger.sqlite3").exists():
+        raise _UsageError(f"还没有运行记录（{config.state}），请先运行 evidence run")
+    ws = open_workspace(config)
+    with Ledger.for_config(config) as ledger:
+        matrix = compute_matrix(ledger, ws, today_in(config.timezone))
+    outputs = write_outputs(matrix, ws)
+    _print(
+        f"已根据台账重新生成报表（未重新读取文件）。预计得分 {matrix.projected:.1f} 分"
+        f"（区间 {matrix.projected_low:.1f}–{matrix.projected_high:.1f}）。\n"
+        f"输出：{outputs.workbook}、{outputs.dashboard}、{config.outbox / 'reports'}、{outputs.binder}"
+    )
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipeline.demo import write_demo_inbox
+
+    config = _run_config(args)
+    manifest = write_demo_inbox(config.inbox, force=args.force)
+    _print(f"已在 {config.inbox} 生成演示资料 {len(manifest.files)} 个文件。运行 evidence run 处理它们。")
+    return EXIT_OK
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from pipeline.inspect import inspect_files
+
+    config = _run_config(args)
+    for record in inspect_files([Path(f) for f in args.files], config):
+        if args.json:
+            _print(json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True))
+        else:
+            _print(record.to_text())
+    return EXIT_OK
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from pipeline.inspect import assign_file
+
+    config = _run_config(args)
+    if not args.none and not args.sub_items:
+        raise _UsageError("请给出指标编号（如 7(2)），或用 --none 标记为“不是佐证”")
+    _print(assign_file(Path(args.file), None if args.none else list(args.sub_items), config, note=args.note))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    config = _run_config(args)
+    from pipeline.runtime import configure_prefect
+
+    configure_prefect(config.state)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        from flows.localserver import start_local_server
+
+        _print(f"正在启动本地 Prefect 服务（127.0.0.1:{config.serve_port}）…")
+        try:
+            server = start_local_server(config)
+        except RuntimeError as e:
+            raise _UsageError(str(e)) from e
+    from flows.serve import serve  # imports prefect: after PREFECT_API_URL is set
+
+    return serve(
+        config,
+        server=server,
+        config_file=args.config,
+        cron=args.cron,
+        pool=args.pool,
+        watch=not args.no_watch,
+    )
+
+
 class _UsageError(EvidenceDeskError):
     """A command-line mistake that argparse cannot see (e.g. xlsx export without --out)."""
 
@@ -187,6 +304,48 @@ def build_parser() -> argparse.ArgumentParser:
     departments.add_argument("--departments", type=Path, default=None, help="部门名册 departments.toml")
     departments.add_argument("--rubric", type=Path, default=None, help="考核细则文件（默认内置2022年表）")
     departments.set_defaults(handler=cmd_departments)
+
+    def run_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--inbox", type=Path, default=None, help="收件箱目录（默认 inbox）")
+        p.add_argument("--outbox", type=Path, default=None, help="输出目录（默认 outbox）")
+        p.add_argument(
+            "--departments", type=Path, default=None, help="部门名册（默认 ./departments.toml 或内置）"
+        )
+
+    run = commands.add_parser("run", help="运行一次完整流程：读取、理解、匹配、报表、提醒")
+    run_options(run)
+    run.add_argument("--demo", action="store_true", help="收件箱为空时先生成演示资料")
+    run.set_defaults(handler=cmd_run)
+
+    report = commands.add_parser("report", help="根据台账重新生成全部报表（不重新读取文件）")
+    run_options(report)
+    report.set_defaults(handler=cmd_report)
+
+    demo = commands.add_parser("demo", help="在收件箱生成一套演示资料")
+    run_options(demo)
+    demo.add_argument("--force", action="store_true", help="收件箱不为空时也写入")
+    demo.set_defaults(handler=cmd_demo)
+
+    inspect = commands.add_parser("inspect", help="查看系统对若干文件的理解（不写入台账）")
+    run_options(inspect)
+    inspect.add_argument("files", nargs="+", help="文件路径")
+    inspect.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+    inspect.set_defaults(handler=cmd_inspect)
+
+    assign = commands.add_parser("assign", help="人工指定文件对应的指标，或标记为“不是佐证”")
+    run_options(assign)
+    assign.add_argument("file", help="收件箱中的文件")
+    assign.add_argument("sub_items", nargs="*", help="指标编号，如 7(2) 9(1)")
+    assign.add_argument("--none", action="store_true", help="标记为“不是佐证”")
+    assign.add_argument("--note", default="", help="备注")
+    assign.set_defaults(handler=cmd_assign)
+
+    serve = commands.add_parser("serve", help="常驻运行：每晚定时运行，收件箱有新文件时运行")
+    run_options(serve)
+    serve.add_argument("--cron", default=None, help="定时（默认取配置，0 2 * * *，Asia/Shanghai）")
+    serve.add_argument("--pool", default=None, help="使用 Prefect 工作池（多县共用一台服务器）")
+    serve.add_argument("--no-watch", action="store_true", help="不监视收件箱，只按定时运行")
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 

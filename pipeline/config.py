@@ -64,6 +64,8 @@ class Config:
     leader_email: str = ""
     cron: str = "0 2 * * *"
     timezone: str = "Asia/Shanghai"
+    serve_port: int = 4200  # the local Prefect server of `evidence serve` (127.0.0.1 only)
+    watch_quiet_s: float = 30.0  # a new file must stay unchanged this long before a run starts
     limits: Limits = field(default_factory=Limits)
     smtp: Smtp = field(default_factory=Smtp)
 

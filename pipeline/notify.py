@@ -55,6 +55,7 @@ class Message:
 class SentRecordLike(Protocol):
     digest: str
     sent_at: datetime
+    transport: str
 
 
 class SentLog(Protocol):
@@ -69,6 +70,7 @@ class SentLog(Protocol):
 
 class Transport(Protocol):
     name: str
+    keeps_unaddressed: bool  # write messages that have no recipient (files), or skip them (SMTP)
 
     def send(self, message: EmailMessage) -> None: ...
 
@@ -79,6 +81,7 @@ class EmlTransport:
 
     folder: Path
     name: str = "eml"
+    keeps_unaddressed: bool = True
 
     def send(self, message: EmailMessage) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -93,6 +96,7 @@ class SmtpTransport:
     settings: Smtp
     timeout: float = 30.0
     name: str = "smtp"
+    keeps_unaddressed: bool = False
 
     def send(self, message: EmailMessage) -> None:
         s = self.settings
@@ -137,7 +141,8 @@ def to_email(message: Message, mail_from: str, *, now: datetime | None = None) -
     msg = EmailMessage()
     msg["Subject"] = message.subject
     msg["From"] = mail_from
-    msg["To"] = ", ".join(message.to)
+    if message.to:
+        msg["To"] = ", ".join(message.to)
     if message.cc:
         msg["Cc"] = ", ".join(message.cc)
     msg["Date"] = format_datetime(now or datetime.now().astimezone())
@@ -188,10 +193,18 @@ def deliver(
     """Send what is due, one message at a time, logging each before and after sending."""
     result = Delivery()
     for message in messages:
+        channel = transport.name
         if not message.to:
-            result.no_address.append(message.department)
-            continue
+            if message.kind == "reminder":
+                result.no_address.append(message.department)
+            if not transport.keeps_unaddressed:
+                continue
+            # An .eml with no recipient is still written so the office can forward or print it;
+            # it is logged under its own channel so that adding an address later sends it for real.
+            channel = f"{transport.name}-无地址"
         previous = log.last_sent(message.department, message.kind)
+        if previous is not None and previous.transport != channel:
+            previous = None
         if not should_send(message, previous, today=today, every_days=every_days):
             result.unchanged.append(message.department)
             continue
@@ -211,7 +224,7 @@ def deliver(
             continue
         # Logged right after the hand-over: a run killed before this line resends this one message
         # (same Message-ID, so the receiving side can recognise it); a run killed after it does not.
-        log.record_sent(message.key, message.department, message.digest, transport.name, kind=message.kind)
+        log.record_sent(message.key, message.department, message.digest, channel, kind=message.kind)
         if message.kind == "reminder":
             result.sent.append(message.department)
         else:

@@ -23,11 +23,11 @@ from pathlib import Path
 
 from pipeline.atomic import atomic_write_text
 from pipeline.binder import safe_component
-from pipeline.matrix import Cell, CellStatus, Gap, Matrix
+from pipeline.matrix import Cell, Gap, Matrix
 from pipeline.models import Match, Problem, Understood
 
 TEXT_WIDTH = 78
-STATUS_ORDER: tuple[CellStatus, ...] = ("缺失", "部分", "待确认", "完成")
+STATUS_ORDER: tuple[str, ...] = ("缺失", "部分", "待确认", "完成")  # CellStatus values
 MATCH_LABEL = {"confident": "已匹配", "manual": "人工确认", "review": "待确认"}
 STATUS_COLOUR = {"完成": "#1e7b34", "部分": "#9a6700", "缺失": "#c62828", "待确认": "#1f5fa8"}
 FONT = '-apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif'
@@ -148,6 +148,7 @@ class _Content:
     at_risk: float
     gaps: tuple[Gap, ...]
     gap_texts: dict[str, str]  # sub-item id → short text
+    full_texts: dict[str, str]  # sub-item id → the whole text, when the short one cut it
     receipt: tuple[_ReceiptLine, ...]
     skipped: tuple[tuple[str, str], ...]
     inbox_hint: str
@@ -184,11 +185,16 @@ def _content(matrix: Matrix, department: str, inbox_label: str) -> _Content:
     counts = {s: sum(1 for c in cells if c.status == s) for s in STATUS_ORDER}
     gaps = tuple(matrix.gaps_for(department))
     texts: dict[str, str] = {}
+    full: dict[str, str] = {}
     for g in gaps:
         try:
-            texts[g.sub_item_id] = matrix.rubric.sub_item(g.sub_item_id).short_text
+            sub = matrix.rubric.sub_item(g.sub_item_id)
         except KeyError:
             texts[g.sub_item_id] = ""
+            continue
+        texts[g.sub_item_id] = sub.short_text
+        if sub.short_text != sub.text:
+            full[g.sub_item_id] = sub.text
     files = matrix.files_for(department)
     folders = {u.source.folder for u in files if u.source.folder}
     skipped = tuple((s.rel_path, s.reason) for s in matrix.skipped if s.rel_path.split("/")[0] in folders)
@@ -202,6 +208,7 @@ def _content(matrix: Matrix, department: str, inbox_label: str) -> _Content:
         at_risk=round(sum(g.points_at_risk for g in gaps), 4),
         gaps=gaps,
         gap_texts=texts,
+        full_texts=full,
         receipt=_receipt(matrix, department, files),
         skipped=skipped,
         inbox_hint=f"{inbox_label}/{folder}/",
@@ -213,15 +220,23 @@ def _summary(c: _Content) -> str:
     total = sum(c.counts.values())
     return (
         f"负责指标{total}项：完成 {c.counts['完成']} 项，缺失 {c.counts['缺失']} 项，"
-        f"部分 {c.counts['部分']} 项，待确认 {c.counts['待确认']} 项；"
-        f"可能扣分 {fmt_points(c.at_risk)} 分"
+        f"部分 {c.counts['部分']} 项，待确认 {c.counts['待确认']} 项"
     )
+
+
+def _risk_line(c: _Content) -> str:
+    return f"可能扣分合计 {fmt_points(c.at_risk)} 分"
 
 
 def _match_line(m: Match) -> str:
     label = MATCH_LABEL.get(m.status, m.status)
     reasons = "；".join(m.reasons)
     return f"{m.sub_item_id}（匹配度{round(m.score)}，{label}）" + (f"：{reasons}" if reasons else "")
+
+
+def _reasons(g: Gap) -> list[str]:
+    """The cell's reasons, minus the 缺少材料 one that the report shows on its own line."""
+    return [r for r in g.reasons if not (g.missing_materials and r.startswith("缺少材料："))]
 
 
 def _how_to_submit(c: _Content) -> list[str]:
@@ -251,17 +266,20 @@ def _gap_lines(c: _Content) -> tuple[str, ...]:
 def _text(c: _Content) -> str:
     out: list[str] = [*wrap(c.title), "=" * min(TEXT_WIDTH, display_width(c.title)), c.deadline, ""]
     out += wrap("概况：" + _summary(c))
+    out.append(_risk_line(c))
     out += ["", "一、缺项与不足（按可能扣分从高到低）", ""]
     if not c.gaps:
         out.append("   暂无缺项。")
     for n, g in enumerate(c.gaps, 1):
         head = f"{n}. {g.sub_item_id} {c.gap_texts.get(g.sub_item_id, '')}".rstrip()
-        out += wrap(head, indent="   ")
+        out += wrap(head, indent="   ", first="")
         out += wrap(
             f"状态：{g.status}；可能扣分 {fmt_points(g.points_at_risk)} 分", indent="   ", first="   "
         )
-        if g.reasons:
-            out += wrap("原因：" + "；".join(g.reasons), indent="      ", first="   ")
+        if g.sub_item_id in c.full_texts:
+            out += wrap("考核要求：" + c.full_texts[g.sub_item_id], indent="      ", first="   ")
+        if reasons := _reasons(g):
+            out += wrap("原因：" + "；".join(reasons), indent="      ", first="   ")
         out += wrap("需提交：" + g.what_to_send, indent="      ", first="   ")
         if g.missing_materials:
             out += wrap("缺少材料：" + "、".join(g.missing_materials), indent="      ", first="   ")
@@ -272,7 +290,7 @@ def _text(c: _Content) -> str:
     if not c.receipt:
         out.append("   尚未收到本单位提交的文件。")
     for n, r in enumerate(c.receipt, 1):
-        out += wrap(f"{n}. {r.rel_path}", indent="   ")
+        out += wrap(f"{n}. {r.rel_path}", indent="   ", first="")
         for m in r.matches:
             out += wrap("→ " + _match_line(m), indent="        ", first="   ")
         for p in r.problems:
@@ -323,6 +341,7 @@ def _html(c: _Content) -> str:
         f'<h1 style="font-size:20px;margin:8px 0">{_e(c.title)}</h1>',
         f"<p {_P}><strong>{_e(c.deadline)}</strong></p>",
         f"<p {_P}>{_e(_summary(c))}</p>",
+        f"<p {_P}><strong>{_e(_risk_line(c))}</strong></p>",
         f"<h2 {_H2}>一、缺项与不足（按可能扣分从高到低）</h2>",
     ]
     if not c.gaps:
@@ -336,8 +355,10 @@ def _html(c: _Content) -> str:
         parts.append(
             f"<p {_P}>{_badge(g.status)} 可能扣分 <strong>{_e(fmt_points(g.points_at_risk))}</strong> 分</p>"
         )
-        if g.reasons:
-            parts.append(f"<p {_P}>原因：{_e('；'.join(g.reasons))}</p>")
+        if g.sub_item_id in c.full_texts:
+            parts.append(f"<p {_P}>考核要求：{_e(c.full_texts[g.sub_item_id])}</p>")
+        if reasons := _reasons(g):
+            parts.append(f"<p {_P}>原因：{_e('；'.join(reasons))}</p>")
         parts.append(f"<p {_P}>需提交：{_e(g.what_to_send)}</p>")
         if g.missing_materials:
             parts.append(f"<p {_P}>缺少材料：<strong>{_e('、'.join(g.missing_materials))}</strong></p>")

@@ -118,6 +118,28 @@ def make_batches(
     return batches
 
 
+def batch_key(sources: Sequence[SourceFile]) -> str:
+    """A batch's identity for result caching: the content hashes it reads and the reader version."""
+    import hashlib
+
+    digest = hashlib.sha256(READER_VERSION.encode())
+    for s in sources:
+        digest.update(f"{s.rel_path}\0{s.sha256}\n".encode("utf-8", "surrogateescape"))
+    return "read-" + digest.hexdigest()
+
+
+def newly_processed(plan: Plan) -> list[str]:
+    """Paths whose content was new or changed this run: their departments get a receipt."""
+    return sorted({s.rel_path for s in (*plan.new, *plan.changed)})
+
+
+def today_in(timezone: str) -> date:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(timezone)).date()
+
+
 # --------------------------------------------------------------------------------------------
 # Read
 # --------------------------------------------------------------------------------------------
@@ -423,7 +445,11 @@ def format_summary(s: RunSummary) -> str:
         f"发送失败 {len(d.failed)} 封。",
     ]
     if d.no_address:
-        lines.append(f"未设置邮箱的部门（{len(d.no_address)} 个）：{'、'.join(d.no_address)}")
+        shown = "、".join(d.no_address[:8]) + ("等" if len(d.no_address) > 8 else "")
+        lines.append(
+            f"未设置邮箱的部门 {len(d.no_address)} 个（{shown}），详见工作簿“未设置邮箱”表；"
+            "在 departments.toml 中填写 email 后即可发送。"
+        )
     for department, reason in d.failed:
         lines.append(f"  {department}：{reason}")
     lines.append(

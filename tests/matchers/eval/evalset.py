@@ -123,7 +123,9 @@ def figures(cases: Sequence[Case], results: Sequence[Sequence[Match]]) -> Figure
     )
 
 
-def run(cases: Sequence[Case] | None = None, **score_options: object) -> tuple[list[Case], list[tuple[Match, ...]]]:
+def run(
+    cases: Sequence[Case] | None = None, **score_options: object
+) -> tuple[list[Case], list[tuple[Match, ...]]]:
     ctx = context()
     cases = list(cases) if cases is not None else load_cases()
     views = views_of(cases, ctx)

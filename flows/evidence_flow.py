@@ -1,0 +1,74 @@
+"""The evidence-desk flow: one run of the pipeline, step by step. It holds no logic of its own:
+every step is a function of ``pipeline.stages`` made a Prefect task here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.cache_policies import NONE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipeline import stages
+from pipeline.config import load_config
+from pipeline.ledger import Ledger
+
+open_workspace = task(name="载入考核细则与部门名册", cache_policy=NONE)(stages.open_workspace)
+discover_inbox = task(name="扫描收件箱", cache_policy=NONE)(stages.discover_inbox)
+plan_reads = task(name="比对台账", cache_policy=NONE)(stages.plan_reads)
+read_batch = task(
+    name="读取文件",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    cache_key_fn=lambda _ctx, params: stages.batch_key(params["sources"]),
+    cache_expiration=timedelta(days=1),
+    persist_result=True,
+)(stages.read_batch)
+record_batch = task(name="理解与匹配", cache_policy=NONE)(stages.record_batch)
+understand_recorded = task(name="补做上次未完成的匹配", cache_policy=NONE)(stages.understand_recorded)
+compute_matrix = task(name="计算完整性矩阵", cache_policy=NONE)(stages.compute_matrix)
+write_outputs = task(name="写出报表与资料汇编", cache_policy=NONE)(stages.write_outputs)
+send_reminders = task(name="发送提醒与回执", cache_policy=NONE)(stages.send_reminders)
+
+
+@flow(name="evidence-desk", task_runner=ThreadPoolTaskRunner(max_workers=2), log_prints=False)
+def evidence_run(
+    config_file: str | None = None,
+    inbox: str | None = None,
+    outbox: str | None = None,
+    departments: str | None = None,
+    today: date | None = None,
+) -> stages.RunSummary:
+    log = get_run_logger()
+    config = load_config(
+        Path(config_file) if config_file else None,
+        inbox=Path(inbox) if inbox else None,
+        outbox=Path(outbox) if outbox else None,
+        departments=Path(departments) if departments else None,
+    )
+    day = today or stages.today_in(config.timezone)
+    ws = open_workspace(config)
+    with Ledger.for_config(config) as ledger:
+        run_id = ledger.begin_run()
+        discovery = discover_inbox(ws, ledger)
+        plan = plan_reads(ledger, discovery, run_id)
+        batches = stages.make_batches(plan.to_read)
+        log.info(
+            "收件箱共 %d 个文件，需读取 %d 个（分 %d 批）",
+            len(discovery.files),
+            len(plan.to_read),
+            len(batches),
+        )
+        futures = read_batch.map(batches, unmapped(stages.read_context(config)))
+        read = 0
+        for number, future in enumerate(futures, 1):
+            read += record_batch(ledger, future.result(), ws, run_id)
+            log.info("已读取第 %d/%d 批", number, len(batches))
+        understand_recorded(ledger, plan.to_understand, ws)
+        matrix = compute_matrix(ledger, ws, day)
+        outputs = write_outputs(matrix, ws)
+        delivery = send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan))
+        summary = stages.summarise(plan, discovery, read, outputs, delivery, ws)
+        ledger.finish_run(run_id, summary.counts())
+    return summary
