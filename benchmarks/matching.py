@@ -39,6 +39,7 @@ def _perturb(view: EvidenceView, other: EvidenceView, rng: random.Random, n: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=10_000, help="evidence texts for the speed test")
+    parser.add_argument("--repeat", type=int, default=1, help="eval texts joined into one synthetic text")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -90,6 +91,11 @@ def main() -> None:
     synthetic = [
         _perturb(views[i % len(views)], views[rng.randrange(len(views))], rng, i) for i in range(args.n)
     ]
+    if args.repeat > 1:  # longer documents: the perturbed text followed by other eval texts
+        synthetic = [
+            replace(v, text="\n".join([v.text, *(rng.choice(views).text for _ in range(args.repeat - 1))]))
+            for v in synthetic
+        ]
     chars = sum(len(v.text) for v in synthetic)
     started = time.perf_counter()
     synthetic_results = score_many(synthetic, ctx.index, assessment_year=year)

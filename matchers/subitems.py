@@ -4,7 +4,7 @@ Signals and their frozen weights (points on a 0–100 scale, ``Weights``; tuned 
 ``tests/matchers/eval`` with ``benchmarks/matching.py``, then frozen):
 
 - text similarity, up to ``sim`` = 52: cosine of IDF-weighted character 2/3-gram vectors of the evidence
-  (file name + title + first 6,000 characters) and of the sub-item's profile (its text + 职责分工 +
+  (file name + title + first 3,000 characters) and of the sub-item's profile (its text + 职责分工 +
   materials; the item title only for single-sub-item items, where it is the only topic). Mapped
   linearly from ``sim_floor`` 0.08 (what unrelated county documents reach on boilerplate) to
   ``sim_saturation`` 0.30. Raw characters, not jieba tokens: space-joined tokens made unrelated
@@ -81,7 +81,7 @@ class Weights:
 
 WEIGHTS = Weights()
 CITED_WEIGHT = 0.35  # weight of the grams inside 《…》 in a sub-item's profile
-MAX_TEXT = 6000  # characters of evidence text used for similarity; the head carries title and body
+MAX_TEXT = 3000  # characters of evidence text used for similarity; the head carries title and topic
 
 # Materials words of the rubric → document kinds (DocKind) they accept.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -181,11 +181,11 @@ class SubItemIndex:
 
 
 def _grams(text: str) -> list[str]:
-    """Character 2- and 3-grams within runs of letters, digits and ideographs (map/zip: C speed)."""
+    """Character 2- and 3-grams within runs of letters, digits and ideographs."""
     grams: list[str] = []
     for run in _RUN.findall(text):
-        grams += map(str.__add__, run, run[1:])
-        grams += map("".join, zip(run, run[1:], run[2:], strict=False))
+        grams += [run[i : i + 2] for i in range(len(run) - 1)]
+        grams += [run[i : i + 3] for i in range(len(run) - 2)]
     return grams
 
 
@@ -243,6 +243,8 @@ def _find_terms(
 
 
 def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex:
+    """Once per run. Bonus items become pseudo sub-items B1…B10 with no department; ``extra_terms``
+    (e.g. a KeywordExtractor's dictionary) widen the shared-keywords signal."""
     profiles: list[str] = []
     raw: list[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]] = []
     for item in rubric.items():

@@ -25,7 +25,15 @@ from pipeline.reports import (
     report_names,
 )
 
-WORKBOOK_LABEL = "完整性矩阵.xlsx"
+
+def workbook_link(links: Mapping[str, str]) -> tuple[str, str] | None:
+    """The (label, path) of the workbook among ``links``: labelled 完整性矩阵[.xlsx] or pointing to it."""
+    for label, path in links.items():
+        if label.startswith("完整性矩阵") or path.rsplit("/", 1)[-1].startswith("完整性矩阵"):
+            return label, path
+    return None
+
+
 TOP_GAPS = 10
 BAR_ORDER = ("完成", "部分", "待确认", "缺失")
 
@@ -156,12 +164,12 @@ def render_dashboard(
     )
     h.append("</section>")
     # --- problems and downloads
-    workbook = link_for(WORKBOOK_LABEL)
+    workbook = workbook_link(links)
     problems = len(matrix.problems)
     h.append('<section class="card"><h2>问题文件与下载</h2>')
     problem_text = f'问题文件 <strong id="problems">{problems}</strong> 个'
     if workbook:
-        problem_text += f'，详见 <a href="{workbook}">{_e(WORKBOOK_LABEL)}</a>（问题文件表）'
+        problem_text += f'，详见 <a href="{_href(workbook[1])}">{_e(workbook[0])}</a>（问题文件表）'
     h.append(f"<p>{problem_text}。收到文件 {len(matrix.files)} 个，跳过 {len(matrix.skipped)} 个。</p>")
     downloads = [k for k in links if k not in report_stem]
     if downloads:
@@ -213,7 +221,8 @@ def render_dashboard(
             text = matrix.rubric.sub_item(s.sub_item_id).short_text
         except KeyError:
             text = ""
-        depts = "、".join(c.department for c in s.cells if c.status != "完成")
+        open_cells = [c.department for c in s.cells if c.status != "完成"]
+        depts = "、".join(open_cells[:5]) + (f"等{len(open_cells)}个单位" if len(open_cells) > 5 else "")
         h.append(
             f"<tr><td><strong>{_e(s.sub_item_id)}</strong> {_e(text)}</td><td>{_e(depts)}</td>"
             f'<td>{_badge(s.status)}</td><td class="num">{_e(fmt_points(s.at_risk_high))}</td></tr>'

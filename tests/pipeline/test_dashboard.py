@@ -95,6 +95,16 @@ def test_veto_and_bonus_are_shown_apart() -> None:
     assert f"上限 {fmt_points(m.bonus_cap)} 分" in page
 
 
+def test_workbook_link_is_found_by_label_or_path() -> None:
+    m = sample_matrix()
+    for links in ({"完整性矩阵": "完整性矩阵.xlsx"}, {"工作簿": "out/完整性矩阵.xlsx"}):
+        page = render_dashboard(m, links=links, generated_at=WHEN)
+        problems = page.split('id="problems"', 1)[1].split("</p>", 1)[0]
+        assert "%E5%AE%8C%E6%95%B4%E6%80%A7%E7%9F%A9%E9%98%B5.xlsx" in problems
+    page = render_dashboard(m, links={"evidence.csv": "evidence.csv"}, generated_at=WHEN)
+    assert "问题文件表" not in page
+
+
 def test_department_links_default_to_their_report_and_can_be_overridden() -> None:
     m = sample_matrix()
     page = render_dashboard(m, links={**LINKS, ZHUJIAN: "reports/zj.html"}, generated_at=WHEN)
