@@ -483,6 +483,29 @@ class Ledger:
                     to_read.append(first)
                 elif sha in not_understood:
                     to_understand.append(first)
+            # Zip members are not discovered, only read with their bundle: a run killed after it
+            # recorded a bundle's members and before it understood them leaves them to this run.
+            rereading = {f.rel_path for f in to_read}
+            pending = {f.sha256 for f in to_understand}
+            for r in db.execute(
+                "SELECT rel_path, path, sha256, size, mtime, department, folder, format, container "
+                "FROM files WHERE container IS NOT NULL AND withdrawn_at IS NULL ORDER BY rel_path"
+            ).fetchall():
+                if r[2] in not_understood and r[2] not in pending and r[0].split("!/")[0] not in rereading:
+                    pending.add(r[2])
+                    to_understand.append(
+                        SourceFile(
+                            path=fs_name(r[1]),
+                            rel_path=r[0],
+                            department=r[5],
+                            folder=r[6],
+                            sha256=r[2],
+                            size=r[3],
+                            mtime=r[4],
+                            format=r[7],
+                            container=r[8],
+                        )
+                    )
 
             # A file that could not be hashed this time (locked, no permission) is not gone.
             seen = {f.rel_path for f in discovery.files} | {p.rel_path for p in discovery.problems}

@@ -203,6 +203,39 @@ def build_hostile_inbox(inbox: Path, outside: Path) -> dict[str, Expect]:
     return expect
 
 
+BUSY_DEPARTMENTS = ("县应急局", "县教育和体育局", "县住房城乡建设局")
+
+
+def build_busy_inbox(inbox: Path, files_per_department: int = 60) -> list[str]:
+    """An ordinary inbox big enough that a run spends seconds in each stage (for the SIGKILL tests).
+
+    Notices, 台账 and a zip bundle per department, one empty file; returns the rel_paths of the files
+    on disk (zip members come on top when read).
+    """
+    rel_paths: list[str] = []
+    for d, department in enumerate(BUSY_DEPARTMENTS):
+        folder = inbox / department
+        folder.mkdir(parents=True)
+        for i in range(files_per_department):
+            if i % 6 == 5:
+                name = f"隐患排查台账{i:03d}.xlsx"
+                write_xlsx(
+                    folder / name, {"台账": [["序号", "单位", "隐患"], [1, f"企业{d}-{i}", "消防通道堵塞"]]}
+                )
+            else:
+                name = f"安全生产通知{i:03d}.docx"
+                _docx(folder / name, f"{department}-{i}")
+            rel_paths.append(f"{department}/{name}")
+        write_zip(
+            folder / "会议资料.zip",
+            [(f"纪要{k}.txt", f"{department}安全生产会议纪要{k}".encode()) for k in range(3)],
+        )
+        rel_paths.append(f"{department}/会议资料.zip")
+    (inbox / BUSY_DEPARTMENTS[0] / "空文件.docx").write_bytes(b"")
+    rel_paths.append(f"{BUSY_DEPARTMENTS[0]}/空文件.docx")
+    return rel_paths
+
+
 def tree_hashes(root: Path) -> dict[str, tuple[str, str]]:
     """Every entry under ``root`` (bytes names, links not followed) → (kind, sha256 or link target)."""
     import hashlib
@@ -223,10 +256,16 @@ def tree_hashes(root: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
-def run_once(config: Config, today: date | None = None) -> stages.RunSummary:
-    """One run, the steps of ``evidence_run`` in the same order, without Prefect."""
+def run_once(
+    config: Config, today: date | None = None, workspace: stages.Workspace | None = None
+) -> stages.RunSummary:
+    """One run, the steps of ``evidence_run`` in the same order, without Prefect.
+
+    ``workspace`` (from ``stages.open_workspace``, any config) saves the seconds of loading the rubric
+    and the tokenizer again; its config is replaced by ``config``.
+    """
     day = today or stages.today_in(config.timezone)
-    ws = stages.open_workspace(config)
+    ws = replace(workspace, config=config) if workspace else stages.open_workspace(config)
     with Ledger.for_config(config) as ledger:
         run_id = ledger.begin_run()
         discovery = stages.discover_inbox(ws, ledger)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -50,10 +49,8 @@ def test_decompression_bomb_is_refused_from_the_header(tmp_path: Path, limit: in
     path = build_png_bomb(tmp_path / "bomb.png")
     assert path.stat().st_size < 2000
     calls = ocr.engine_calls
-    started = time.monotonic()
     with pytest.raises(DocumentLoadError) as info:
         read(path, tmp_path, Limits(max_image_pixels=limit))
-    assert time.monotonic() - started < 1.0  # decoding 900 MB would take far longer (and fail)
     assert info.value.code == "too_large"  # decoding would have ended in "corrupt": the data is cut
     assert info.value.message.startswith("图片尺寸过大（") and "900 百万像素" in info.value.message
     assert ocr.engine_calls == calls

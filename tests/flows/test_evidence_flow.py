@@ -1,0 +1,166 @@
+"""The whole flow on a small inbox, three runs in a row: first (everything new), second (nothing new:
+nothing read, no reminder twice), third (one file added: only it is read, its department gets a receipt)."""
+
+from __future__ import annotations
+
+import csv
+import email
+from dataclasses import dataclass
+from datetime import date
+from email import policy
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from flows.evidence_flow import evidence_run
+from pipeline.config import load_config
+from pipeline.departments import bundled_departments_path, load_departments
+from pipeline.ledger import Ledger, RunRecord
+from pipeline.stages import RunSummary
+from tests.builders.inbox import FOLDERS, NEW_FILE, add_new_file, build_inbox, tree_hashes, write_config
+
+TODAY = date(2022, 12, 1)
+DEADLINE = date(2022, 12, 31)
+SHEETS = ("总览", "矩阵", "佐证清单", "问题文件", "催办")
+
+
+@dataclass
+class Snapshot:
+    summary: RunSummary
+    mail: dict[str, int]  # .eml name → mtime_ns
+    inbox: dict[str, tuple[str, int]]
+    sheets: list[str]
+    evidence_files: set[str]
+    matrix_rows: int
+    reports: set[str]
+    dashboard: str
+
+
+@dataclass
+class Runs:
+    root: Path
+    inbox: Path
+    outbox: Path
+    config_file: Path
+    written: list[str]
+    before: dict[str, tuple[str, int]]
+    first: Snapshot
+    second: Snapshot
+    third: Snapshot
+    before_third: dict[str, tuple[str, int]]
+
+    def ledger_runs(self) -> list[RunRecord]:
+        with Ledger.for_config(load_config(self.config_file, outbox=self.outbox)) as ledger:
+            return ledger.runs()
+
+
+def _mail(outbox: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in sorted((outbox / "mail").glob("*.eml"))}
+
+
+def _run(root: Path, config_file: Path) -> Snapshot:
+    """One run of the flow, and what it left in the outbox (the next run rewrites the outputs)."""
+    outbox = root / "outbox"
+    summary = evidence_run(
+        config_file=str(config_file),
+        inbox=str(root / "inbox"),
+        outbox=str(outbox),
+        departments=str(bundled_departments_path()),
+        today=TODAY,
+    )
+    wb = openpyxl.load_workbook(outbox / "完整性矩阵.xlsx", read_only=True)
+    with (outbox / "evidence.csv").open(encoding="utf-8-sig", newline="") as f:
+        files = {row["file"] for row in csv.DictReader(f)}
+    with (outbox / "matrix.csv").open(encoding="utf-8-sig", newline="") as f:
+        matrix_rows = len(list(csv.DictReader(f)))
+    return Snapshot(
+        summary=summary,
+        mail=_mail(outbox),
+        inbox=tree_hashes(root / "inbox"),
+        sheets=list(wb.sheetnames),
+        evidence_files=files,
+        matrix_rows=matrix_rows,
+        reports={p.stem for p in (outbox / "reports").glob("*.html")},
+        dashboard=(outbox / "index.html").read_text(encoding="utf-8"),
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    root = tmp_path_factory.mktemp("flow")
+    inbox, outbox = root / "inbox", root / "outbox"
+    written = build_inbox(inbox)
+    config_file = write_config(root / "evidence.toml", {"deadline": DEADLINE.isoformat()})
+    before = tree_hashes(inbox)
+    first = _run(root, config_file)
+    second = _run(root, config_file)
+    add_new_file(inbox)
+    before_third = tree_hashes(inbox)
+    third = _run(root, config_file)
+    return Runs(root, inbox, outbox, config_file, written, before, first, second, third, before_third)
+
+
+def test_first_run_writes_every_output(runs: Runs) -> None:
+    s = runs.first.summary
+    assert (s.new, s.read, s.problems) == (len(runs.written), len(runs.written), 0)
+    first = runs.first
+    assert set(SHEETS) <= set(first.sheets)
+    assert first.evidence_files == set(runs.written)
+    assert first.matrix_rows > 0
+    assert first.dashboard.lstrip().lower().startswith("<!doctype")
+    assert set(FOLDERS.values()) <= first.reports
+
+
+def test_first_run_mails_every_department_and_receipts_the_senders(runs: Runs) -> None:
+    d = runs.first.summary.delivery
+    departments = [dep.name for dep in load_departments(bundled_departments_path()).departments]
+    assert d.failed == []
+    assert sorted(d.sent) == sorted(set(d.sent))
+    assert set(d.sent) <= set(departments) and d.sent, "every department with gaps is reminded"
+    assert sorted(d.receipts) == sorted(FOLDERS.values())
+    assert sorted(d.no_address) == sorted(d.sent), "the bundled registry has no addresses"
+    assert len(runs.first.mail) == len(d.sent) + len(d.receipts)
+    for name in runs.first.mail:
+        msg = email.message_from_bytes((runs.outbox / "mail" / name).read_bytes(), policy=policy.default)
+        assert msg["X-Evidence-Key"].replace(":", "-") == name.removesuffix(".eml")
+        if msg["X-Evidence-Key"].startswith("reminder:"):
+            assert msg["Subject"] == "【安全生产党政同责】佐证资料缺项提醒（剩余30天）"
+
+
+def test_second_run_reads_nothing_and_sends_nothing(runs: Runs) -> None:
+    s = runs.second.summary
+    assert (s.new, s.changed, s.read) == (0, 0, 0)
+    assert s.unchanged == len(runs.written)
+    assert s.delivery.sent == [] and s.delivery.receipts == [] and s.delivery.failed == []
+    assert sorted(s.delivery.unchanged) == sorted(runs.first.summary.delivery.sent)
+    assert runs.second.mail == runs.first.mail, "no .eml written or rewritten"
+    ledger_runs = runs.ledger_runs()
+    assert [r.status for r in ledger_runs] == ["finished"] * 3
+    assert [r.counts["read"] for r in ledger_runs] == [len(runs.written), 0, 1]
+
+
+def test_a_new_file_is_the_only_one_read_and_its_department_gets_a_receipt(runs: Runs) -> None:
+    s = runs.third.summary
+    assert (s.new, s.read, s.unchanged) == (1, 1, len(runs.written))
+    assert s.delivery.receipts == [FOLDERS[NEW_FILE.split("/")[0]]]
+    assert runs.third.evidence_files == {*runs.written, NEW_FILE}
+    new_mail = set(runs.third.mail) - set(runs.second.mail)
+    receipts = [n for n in new_mail if n.startswith("receipt-")]
+    assert receipts and all(FOLDERS[NEW_FILE.split("/")[0]] in n for n in receipts)
+    msg = email.message_from_bytes((runs.outbox / "mail" / receipts[0]).read_bytes(), policy=policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert NEW_FILE.split("/", 1)[1] in body
+    for earlier in runs.written:
+        assert earlier.split("/", 1)[1] not in body, "a receipt lists only the newly processed files"
+    # Earlier messages are never rewritten; a department reminded again has new gaps (a new key).
+    for name, mtime in runs.second.mail.items():
+        assert runs.third.mail[name] == mtime
+    assert len(runs.third.mail) == len(runs.second.mail) + len(s.delivery.sent) + len(s.delivery.receipts)
+
+
+def test_originals_are_never_modified(runs: Runs) -> None:
+    assert runs.first.inbox == runs.before
+    assert runs.second.inbox == runs.before
+    assert runs.third.inbox == runs.before_third
+    assert {k: v for k, v in runs.before_third.items() if k != NEW_FILE} == runs.before
