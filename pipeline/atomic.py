@@ -1,12 +1,14 @@
 """Atomic file writes: a reader (the office, a browser, the mailer) never sees a half-written output.
 
 Write to a temporary file in the same directory (so ``os.replace`` is a rename on one file system), fsync
-it, replace the target, then fsync the directory so the rename itself survives a crash.
+it, replace the target, then fsync the directory so the rename itself survives a crash. The temporary
+name holds the writer's pid, so that the next write of the same target removes what a killed one left.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +28,26 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary files of ``target`` that a killed process left (its pid is in the name)."""
+    prefix = f".{target.name}."
+    for tmp in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+        pid = tmp.name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, under another user
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; on success it replaces ``path``, on error it is removed.
@@ -34,7 +56,8 @@ def atomic_path(path: Path | str) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    _remove_stale(target)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

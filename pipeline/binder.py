@@ -197,7 +197,7 @@ def plan_binder(matrix: Matrix) -> list[BinderEntry]:
                 label=label,
                 rel_path=u.source.rel_path,
                 target=target,
-                department=u.source.department or "",
+                department=u.department or "",
                 doc_numbers="；".join(dict.fromkeys(d.canonical for d in u.facts.doc_numbers)),
                 date=u.facts.date.isoformat() if u.facts.date else "",
                 pages=u.pages,

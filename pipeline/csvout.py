@@ -68,7 +68,7 @@ def _evidence_row(matrix: Matrix, u: Understood) -> list[str]:
         problems.append(f"与 {u.duplicate_of} 内容相同")
     return [
         u.source.rel_path,
-        u.source.department or "",
+        u.department or "",
         u.source.sha256,
         u.source.format,
         u.facts.kind,

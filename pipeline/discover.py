@@ -137,6 +137,7 @@ def _gbk_guess(name: str) -> str | None:
 # What is not evidence
 # --------------------------------------------------------------------------------------------
 
+INBOX_README = "README.md"  # the inbox's own explanation, shipped with the project
 _SKIP_NAMES = {
     ".ds_store": "苹果电脑的系统文件（.DS_Store），已跳过",
     "thumbs.db": "Windows 缩略图缓存文件（Thumbs.db），已跳过",
@@ -290,6 +291,8 @@ class _Walk:
             self.skipped.append(Skipped(rel_path, "不是普通文件（管道、设备等），已跳过"))
         else:
             reason = skip_reason(entry.name)
+            if not rel_parts and entry.name == INBOX_README:
+                reason = "收件箱说明文件（本工具自带），已跳过"
             if reason:
                 self.skipped.append(Skipped(rel_path, reason))
             else:

@@ -116,7 +116,7 @@ class Matrix:
     def files_for(self, department: str) -> list[Understood]:
         """Files the department submitted (its receipt); sorted by path."""
         return sorted(
-            (u for u in self.files if u.source.department == department), key=lambda u: u.source.rel_path
+            (u for u in self.files if u.department == department), key=lambda u: u.source.rel_path
         )
 
     def sub_item_status(self, sub_item_id: str) -> SubItemStatus:

@@ -343,6 +343,11 @@ class Understood:
     duplicate_of: str | None = None  # rel_path of the first file with the same content
 
     @property
+    def department(self) -> str | None:
+        """The submitting department (top folder), else the issuing organ found in the document."""
+        return self.source.department or self.facts.organ
+
+    @property
     def status(self) -> Literal["matched", "unmatched", "review", "problem", "duplicate"]:
         """The evidence.csv status; a file with a problem is never reported as matched."""
         if self.problems:

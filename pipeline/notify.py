@@ -97,19 +97,25 @@ class SmtpTransport:
     timeout: float = 30.0
     name: str = "smtp"
     keeps_unaddressed: bool = False
+    _context: ssl.SSLContext | None = field(default=None, init=False, repr=False)
+
+    def _tls(self) -> ssl.SSLContext:
+        # Built once: loading the system CA store costs ~40 ms, paid per message before.
+        if self._context is None:
+            self._context = ssl.create_default_context()
+        return self._context
 
     def send(self, message: EmailMessage) -> None:
         s = self.settings
         port = s.port or (465 if s.tls == "ssl" else 587 if s.tls == "starttls" else 25)
-        context = ssl.create_default_context()
         client: smtplib.SMTP
         if s.tls == "ssl":
-            client = smtplib.SMTP_SSL(s.host, port, timeout=self.timeout, context=context)
+            client = smtplib.SMTP_SSL(s.host, port, timeout=self.timeout, context=self._tls())
         else:
             client = smtplib.SMTP(s.host, port, timeout=self.timeout)
         with client:
             if s.tls == "starttls":
-                client.starttls(context=context)
+                client.starttls(context=self._tls())
             if s.user:
                 client.login(s.user, s.password)
             client.send_message(message)
@@ -224,7 +230,10 @@ def deliver(
             continue
         # Logged right after the hand-over: a run killed before this line resends this one message
         # (same Message-ID, so the receiving side can recognise it); a run killed after it does not.
-        log.record_sent(message.key, message.department, message.digest, channel, kind=message.kind)
+        # Keyed per channel: the same message later sent for real (SMTP configured, an address
+        # added) must be logged again, or every later run would send it once more.
+        log_key = f"{message.key}@{channel}"
+        log.record_sent(log_key, message.department, message.digest, channel, kind=message.kind)
         if message.kind == "reminder":
             result.sent.append(message.department)
         else:

@@ -120,7 +120,7 @@ def report_departments(matrix: Matrix) -> list[str]:
     """Departments that get a report: those with cells, then those that only submitted files."""
     out = list(matrix.departments)
     for u in matrix.files:
-        d = u.source.department
+        d = u.department
         if d and d not in out:
             out.append(d)
     return out

@@ -80,7 +80,9 @@ def _all_names(registry: DepartmentRegistry) -> list[str]:
 
 
 def read_context(config: Config) -> ReadContext:
-    return ReadContext(limits=config.limits, scratch=config.scratch, ocr_cache=config.state / "ocr")
+    return ReadContext(
+        limits=config.limits, scratch=config.scratch.absolute(), ocr_cache=(config.state / "ocr").absolute()
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -276,7 +276,7 @@ def _evidence_sheet(ws: Worksheet, m: Matrix, inbox: Path | None, workbook: Path
                 problems.append(f"与 {u.duplicate_of} 内容相同")
             yield [
                 u.source.rel_path,
-                u.source.department or "（未识别）",
+                u.department or "未识别部门",
                 u.source.format,
                 u.facts.kind,
                 "；".join(d.canonical for d in u.facts.doc_numbers),
@@ -306,7 +306,7 @@ def _evidence_sheet(ws: Worksheet, m: Matrix, inbox: Path | None, workbook: Path
 
 
 def _problems_sheet(ws: Worksheet, m: Matrix) -> None:
-    department = {u.source.rel_path: u.source.department or "" for u in m.files}
+    department = {u.source.rel_path: u.department or "" for u in m.files}
 
     def rows() -> Iterable[list[Any]]:
         for p in m.problems:
@@ -316,7 +316,7 @@ def _problems_sheet(ws: Worksheet, m: Matrix) -> None:
             if u.duplicate_of:
                 yield [
                     u.source.rel_path,
-                    u.source.department or "",
+                    u.department or "",
                     "重复文件",
                     "duplicate",
                     f"与 {u.duplicate_of} 内容相同",

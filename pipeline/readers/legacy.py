@@ -85,7 +85,7 @@ def convert(path: Path, target: str, scratch: Path, timeout_s: int) -> Path:
             detail=f"apt-get install {module[1]} (LibreOffice is installed without it)",
         )
     scratch.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="lo-", dir=scratch))
+    work = Path(tempfile.mkdtemp(prefix="lo-", dir=scratch)).absolute()
     profile, outdir = work / "profile", work / "out"
     outdir.mkdir()
     source = work / f"input{suffix}"  # a plain name: no leading '-', no characters the shell or LO mangle
