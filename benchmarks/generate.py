@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.demo import NOTICES, SECTORS, Notice  # noqa: E402
+from pipeline.demo import NOTICES, SECTORS, Notice, _words
 
 # Share of each format among the N files (the OCR pages come on top).
 MIX: tuple[tuple[str, float], ...] = (
@@ -85,12 +85,30 @@ DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
 SUBFOLDERS = ("", "", "", "第一季度", "安全生产大检查", "会议纪要", "隐患排查台账", "宣传培训")
 
 _SURNAMES = "张王李刘陈杨黄赵周吴徐孙胡朱高林何郭马罗唐邓蒋谢"
-_GIVEN = ("伟", "强", "军", "勇", "杰", "涛", "明", "超", "华", "平", "建国", "志强", "晓东", "海燕", "丽", "静")
-_TRADE = (
+_GIVEN = (
+    "伟",
+    "强",
+    "军",
+    "勇",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "华",
+    "平",
+    "建国",
+    "志强",
+    "晓东",
+    "海燕",
+    "丽",
+    "静",
+)
+_TRADE = _words(
     "鑫源 华川 蓬达 宏远 顺达 金桥 赤城 天福 明月 宝梵 锦华 恒通 兴蓬 安泰 永盛 嘉禾 瑞丰 鸿运 泰和 "
     "新蓬 蜀通 天成 德信 聚源 盛世 华邦 蓬莱 红江 常乐 文井 荣盛 祥瑞 丰源 佳和 卓越 长城 华兴 利民"
-).split()
-_SUFFIXES = tuple(s for sector in SECTORS.values() for s in sector.suffixes) + (
+)
+_SUFFIXES = (
+    *(s for sector in SECTORS.values() for s in sector.suffixes),
     "化工有限公司",
     "加油站",
     "烟花爆竹经营部",
@@ -98,13 +116,25 @@ _SUFFIXES = tuple(s for sector in SECTORS.values() for s in sector.suffixes) + (
     "食品有限公司",
     "酒店管理有限公司",
 )
-_PROBLEMS = tuple(p for sector in SECTORS.values() for p in sector.problems) + (
+_PROBLEMS = (
+    *(p for sector in SECTORS.values() for p in sector.problems),
     "安全出口指示标志损坏",
     "液化气钢瓶与灶具间距不足",
     "应急预案未按期修订",
     "有限空间作业未审批",
 )
-_TOWNS = ("赤城镇", "新会镇", "文井镇", "明月镇", "常乐镇", "天福镇", "宝梵镇", "大石镇", "普安街道", "金桥街道")
+_TOWNS = (
+    "赤城镇",
+    "新会镇",
+    "文井镇",
+    "明月镇",
+    "常乐镇",
+    "天福镇",
+    "宝梵镇",
+    "大石镇",
+    "普安街道",
+    "金桥街道",
+)
 _CN_NUM = "一二三四五六七八九十"
 
 
@@ -140,7 +170,9 @@ def plan(files: int, *, ocr_pages: int = 0, seed: int = 0) -> list[Spec]:
         title = _short(titles[s % len(titles)].title)
         sub = rng.choice(SUBFOLDERS)
         ext = "pdf" if kind == "scan" else kind
-        stem = f"{title}（{index + 1:05d}）" if kind not in ("jpg", "zip") else _photo_or_bundle(kind, index, s)
+        stem = (
+            f"{title}（{index + 1:05d}）" if kind not in ("jpg", "zip") else _photo_or_bundle(kind, index, s)
+        )
         rel = "/".join(p for p in (DEPARTMENTS[dept][1], sub, f"{stem}.{ext}") if p)
         assert rel not in used
         used.add(rel)
@@ -349,7 +381,9 @@ def build_xlsx(spec: Spec, rng: random.Random) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("隐患排查整改台账")
     ws.append([f"{name}2022年安全生产隐患排查整改台账"])
-    ws.append(["序号", "企业名称", "所在乡镇（街道）", "检查日期", "检查人员", "隐患问题", "整改时限", "整改情况"])
+    ws.append(
+        ["序号", "企业名称", "所在乡镇（街道）", "检查日期", "检查人员", "隐患问题", "整改时限", "整改情况"]
+    )
     for i in range(rng.randint(50, 500)):
         d = date(2022, 1, 4) + timedelta(days=rng.randrange(330))
         ws.append(
@@ -408,7 +442,9 @@ def build_photo(rng: random.Random) -> bytes:
     month, day = rng.randint(1, 12), rng.randint(1, 28)
     exif[0x010F] = "HUAWEI"
     exif[0x0110] = "HUAWEI P40"
-    exif.get_ifd(0x8769)[36867] = f"2022:{month:02d}:{day:02d} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00"
+    exif.get_ifd(0x8769)[36867] = (
+        f"2022:{month:02d}:{day:02d} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:00"
+    )
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=85, exif=exif)
     return buf.getvalue()
@@ -526,7 +562,9 @@ def write_files(out: Path, specs: Sequence[Spec], *, variant: int = 0, workers: 
         return sum(pool.map(_write_chunk, [str(out)] * len(chunks), chunks, [variant] * len(chunks)))
 
 
-def generate(out: Path, files: int, *, ocr_pages: int = 0, seed: int = 0, workers: int | None = None) -> list[Spec]:
+def generate(
+    out: Path, files: int, *, ocr_pages: int = 0, seed: int = 0, workers: int | None = None
+) -> list[Spec]:
     specs = plan(files, ocr_pages=ocr_pages, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     write_files(out, specs, workers=workers)
@@ -552,7 +590,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     specs = generate(args.out, args.files, ocr_pages=args.ocr_pages, seed=args.seed, workers=args.workers)
     size = sum((args.out / s.rel_path).stat().st_size for s in specs)
-    print(f"已生成 {len(specs)} 个文件（{size / 1e6:.1f} MB）：{args.out}，用时 {time.perf_counter() - start:.1f} 秒")
+    print(
+        f"已生成 {len(specs)} 个文件（{size / 1e6:.1f} MB）：{args.out}，用时 {time.perf_counter() - start:.1f} 秒"
+    )
     return 0
 
 

@@ -21,6 +21,7 @@ read (raw and by a cold run) and its pages/s reported apart. Results go to ``ben
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -155,10 +156,8 @@ def run_phase(name: str, args: list[str], cwd: Path) -> Phase:
             while not done.is_set():
                 total = 0
                 for p in (root, *root.children(recursive=True)):
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         total += p.memory_info().rss
-                    except psutil.Error:
-                        pass
                 peak = max(peak, total / 2**20)
                 done.wait(0.1)
         except psutil.Error:
@@ -187,7 +186,9 @@ def _warm_page_cache(root: Path) -> int:
 
 def _commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
         dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True)
         return head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except OSError:
@@ -207,23 +208,38 @@ def machine() -> dict[str, Any]:
 
 
 def bench_n(n: int, seed: int, changed_share: float) -> dict[str, Any]:
-    from benchmarks.generate import change, generate
+    from benchmarks.generate import change, generate, plan, write_files
 
     work = OUT / f"n{n}"
-    shutil.rmtree(work, ignore_errors=True)
     inbox, outbox, empty = work / "inbox", work / "outbox", work / "empty-inbox"
+    stamp = work / "inbox.json"
+    wanted = {"files": n, "seed": seed}
+    if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
+        # An inbox generated earlier (and restored after its 1 % change) is reused; state starts empty.
+        for child in work.iterdir():
+            if child != inbox and child != stamp:
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        specs, gen_s = plan(n, seed=seed), 0.0
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+        t = time.perf_counter()
+        specs = generate(inbox, n, seed=seed)
+        gen_s = time.perf_counter() - t
+        stamp.write_text(json.dumps(wanted))
     empty.mkdir(parents=True)
-    t = time.perf_counter()
-    specs = generate(inbox, n, seed=seed)
-    gen_s = time.perf_counter() - t
     size = _warm_page_cache(inbox)
-    print(f"[N={n}] 生成 {len(specs)} 个文件（{size / 1e6:.0f} MB），用时 {gen_s:.0f} 秒", flush=True)
+    print(
+        f"[N={n}] 生成（或沿用）{len(specs)} 个文件（{size / 1e6:.0f} MB），用时 {gen_s:.0f} 秒", flush=True
+    )
 
     phases: dict[str, Phase] = {}
 
     def go(name: str, *args: str) -> Phase:
         phases[name] = p = run_phase(name, list(args), work)
-        print(f"[N={n}] {name}: {p.wall_s:.1f} 秒，峰值内存 {p.rss_mb:.0f} MB（进程树 {p.tree_rss_mb:.0f} MB）", flush=True)
+        print(
+            f"[N={n}] {name}: {p.wall_s:.1f} 秒，峰值内存 {p.rss_mb:.0f} MB（进程树 {p.tree_rss_mb:.0f} MB）",
+            flush=True,
+        )
         return p
 
     # The first run on a fresh state folder also creates Prefect's database; later runs reuse it.
@@ -235,6 +251,7 @@ def bench_n(n: int, seed: int, changed_share: float) -> dict[str, Any]:
     chosen = change(inbox, specs, changed_share, seed=seed + 1)
     _warm_page_cache(inbox)
     go("changed", "flow", str(inbox), str(outbox))
+    write_files(inbox, chosen)  # back to the generated content, so the inbox can be reused
     return summarise(n, len(chosen), size, gen_s, phases)
 
 
@@ -276,7 +293,10 @@ def bench_ocr(pages: int, seed: int) -> dict[str, Any]:
     raw = run_phase("ocr-floor", ["floor", str(inbox), str(work / "scratch")], work)
     flow = run_phase("ocr-cold", ["flow", str(inbox), str(work / "outbox")], work)
     ocr_pages = raw.detail["ocr_pages"]
-    print(f"[OCR] {ocr_pages} 页：直接读取 {raw.detail['read_s']:.1f} 秒，完整运行 {flow.wall_s:.1f} 秒", flush=True)
+    print(
+        f"[OCR] {ocr_pages} 页：直接读取 {raw.detail['read_s']:.1f} 秒，完整运行 {flow.wall_s:.1f} 秒",
+        flush=True,
+    )
     return {
         "pages": ocr_pages,
         "files": len(specs),
@@ -313,7 +333,9 @@ def table(results: dict[str, Any]) -> str:
                          "changed": f"1% 变化（{r['changed_files']} 个）"}[name]  # fmt: skip
             work = secs - start if name in ("cold", "warm", "changed") else secs
             rate = f"{n / work:.1f}" if not name.startswith("startup") and work > 0 else "—"
-            lines.append(f"| {n} | {label} | {secs:.1f} | {rate} | {p['rss_mb']:.0f} / {p['tree_rss_mb']:.0f} |")
+            lines.append(
+                f"| {n} | {label} | {secs:.1f} | {rate} | {p['rss_mb']:.0f} / {p['tree_rss_mb']:.0f} |"
+            )
     lines += ["", "| N | 指标 | 实测 | 目标 | 结论 |", "|---|---|---:|---:|---|"]
     for r in results["runs"]:
         n = r["files"]

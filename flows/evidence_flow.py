@@ -68,7 +68,7 @@ def evidence_run(
         understand_recorded(ledger, plan.to_understand, ws)
         matrix = compute_matrix(ledger, ws, day)
         outputs = write_outputs(matrix, ws)
-        delivery = send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan))
+        delivery = send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan, ledger))
         summary = stages.summarise(plan, discovery, read, outputs, delivery, ws)
         ledger.finish_run(run_id, summary.counts())
     return summary

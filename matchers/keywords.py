@@ -180,6 +180,12 @@ def _load_idf() -> tuple[dict[str, float], float]:
     return idf, median
 
 
+# Tabs and newlines separate table cells and lines; jieba treats them as breaks between words.
+_PIECE_SPLIT = re.compile(r"[\t\n]+")
+_PIECE_CACHE_CHARS = 40  # cells and short lines recur across a 台账 and across files; long lines do not
+_PIECE_CACHE_SIZE = 200_000  # about 40 MB at most
+
+
 class KeywordExtractor:
     """TF-IDF keywords over a private jieba tokenizer; dictionary terms are boosted. Built once per run."""
 
@@ -195,21 +201,39 @@ class KeywordExtractor:
             if " " not in term:
                 self._tokenizer.add_word(term, freq=200_000)
         self._idf, self._idf_median = _load_idf()
+        self._pieces: dict[str, list[str]] = {}
         self._idf_max = max(self._idf.values(), default=12.0)
 
     def tokens(self, text: str) -> list[str]:
         return self._tokenizer.lcut(text, HMM=False)
 
+    def _piece_words(self, piece: str) -> list[str]:
+        """The kept tokens of one line or table cell; short pieces are cached across documents."""
+        words = self._pieces.get(piece)
+        if words is None:
+            words = [
+                token
+                for token in (t.strip() for t in self.tokens(piece))
+                if len(token) >= 2 and token not in _STOP and _TOKEN_OK.search(token)
+            ]
+            if len(piece) <= _PIECE_CACHE_CHARS and len(self._pieces) < _PIECE_CACHE_SIZE:
+                self._pieces[piece] = words
+        return words
+
     def keywords(self, text: str, top: int = 20) -> tuple[str, ...]:
-        """The ``top`` most characteristic words, dictionary terms first among equals; deterministic."""
+        """The ``top`` most characteristic words, dictionary terms first among equals; deterministic.
+
+        jieba never joins words across a tab or a newline, so the text is tokenized line by line and
+        cell by cell, each distinct piece once: a 台账 repeats the same cells (乡镇, 整改情况, 隐患) on
+        hundreds of rows, and tokenizing was most of the time spent understanding a spreadsheet."""
         counts: Counter[str] = Counter()
         first: dict[str, int] = {}
-        for position, token in enumerate(self.tokens(text)):
-            token = token.strip()
-            if len(token) < 2 or token in _STOP or not _TOKEN_OK.search(token):
-                continue
-            counts[token] += 1
-            first.setdefault(token, position)
+        position = 0
+        for piece in _PIECE_SPLIT.split(text):
+            for token in self._piece_words(piece):
+                counts[token] += 1
+                first.setdefault(token, position)
+                position += 1
         if not counts:
             return ()
         total = sum(counts.values())

@@ -49,6 +49,7 @@ from rapidfuzz import fuzz, process
 from matchers.itemref import item_refs
 from matchers.keywords import DOMAIN_TERMS, rubric_terms
 from matchers.text import fold
+from pipeline.departments import DepartmentRegistry, find_departments, load_departments
 from pipeline.models import Facts, Match, Rubric
 
 K = TypeVar("K")
@@ -77,6 +78,14 @@ class Weights:
     title: float = 32.0
     kind: float = 6.0
     wrong_year: float = 10.0
+    label: float = 24.0
+    label_floor: float = 0.08  # cosine of a bare file name/title against an unrelated sub-item
+    label_saturation: float = 0.28
+    label_other: float = 0.5  # share of the label signal for sub-items of other departments
+    label_prose: float = 0.5  # share for prose documents, whose text similarity already reads the title
+    own_duty: float = 10.0
+    scope: float = 10.0
+    scope_idf: float = 2.5  # a scope word shares a 2-gram at least this rare with the label
 
 
 WEIGHTS = Weights()
@@ -85,6 +94,7 @@ MAX_TEXT = 3000  # characters of evidence text used for similarity; the head car
 
 # Materials words of the rubric → document kinds (DocKind) they accept.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("签到表", ("签到表",)),
     ("方案", ("方案",)),
     ("纪要", ("纪要",)),
     ("会议", ("纪要", "讲话", "签到表", "照片", "通知")),
@@ -117,6 +127,8 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("预算表", ("台账", "清单")),
     ("批示", ("函", "通知", "讲话")),
 )
+
+_ACCEPTS: dict[str, tuple[str, ...]] = dict(_KIND_WORDS)
 
 # An office housed in a department answers for that department's sub-items (县安委会办公室设在县应急管理局).
 _SEATED_IN = {"县安办": "县应急管理局"}
@@ -154,6 +166,15 @@ class _Entry:
 
 
 @dataclass(frozen=True)
+class _Duty:
+    """A department's part of a sub-item's 职责分工: the materials it names, and the scope written in
+    brackets after the department (县教体局（校园安全、体育行业）)."""
+
+    words: tuple[str, ...]
+    scope: str = ""  # folded
+
+
+@dataclass(frozen=True)
 class SubItemIndex:
     """Built once per run from the rubric; bonus items are pseudo sub-items B1…B10."""
 
@@ -174,6 +195,11 @@ class SubItemIndex:
     item_entries: dict[int, tuple[int, ...]] = field(default_factory=dict)
     doc_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
     kind_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # department → (entry, what its own 职责分工 clauses say it provides there): "县应急局提供…值班表"
+    duties: dict[str, tuple[tuple[int, _Duty], ...]] = field(default_factory=dict)
+    # (entries × grams) like ``matrix``, with the item title in every profile: what a bare file name
+    # or caption ("安全生产月启动仪式") is compared with
+    label_matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -242,10 +268,81 @@ def _find_terms(
     return {i for i, t in enumerate(terms) if t[:2] in present_heads and t in folded}
 
 
-def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex:
+_CLAUSE_END = re.compile(r"[；;。\n]")
+
+
+# Materials words too general to say what a department must hand in ("会议", "文件" name every notice).
+_GENERIC_MATERIALS = frozenset({"会议", "文件", "发文", "机制", "信息", "通知", "函", "批示"})
+
+
+def _material_words(text: str) -> tuple[str, ...]:
+    """The specific materials words of ``_KIND_WORDS`` in ``text``, a word inside a longer one dropped."""
+    found = [word for word, _ in _KIND_WORDS if word in text and word not in _GENERIC_MATERIALS]
+    return tuple(w for w in found if not any(w != o and w in o for o in found))
+
+
+def _scope_after(clause: str, end: int) -> str:
+    """The bracketed text right after a department's mention, or ``""``."""
+    rest = fold(clause[end:])
+    if not rest.startswith("("):
+        return ""
+    close = rest.find(")")
+    return rest[1:close] if close > 0 else ""
+
+
+def _duty_clauses(duty: str, registry: DepartmentRegistry) -> dict[str, _Duty]:
+    """Department → what the 职责分工 clauses that name it say it provides.
+
+    "县应急局提供应急局的日常和节假日的值班表" gives 县应急管理局 → (值班表,). A clause naming no
+    department continues the one before it ("各乡镇（街道）提供；2022年观看学习…专题片资料")."""
+    words: dict[str, list[str]] = defaultdict(list)
+    scopes: dict[str, list[str]] = defaultdict(list)
+    named: list[str] = []
+    for clause in _CLAUSE_END.split(duty):
+        if not clause.strip():
+            continue
+        mentions = find_departments(clause, registry)
+        if mentions:
+            named = list(dict.fromkeys(m.department.name for m in mentions))
+            for m in mentions:
+                scope = _scope_after(clause, m.end)
+                if scope and scope not in scopes[m.department.name]:
+                    scopes[m.department.name].append(scope)
+        for department in named:
+            words[department] += [w for w in _material_words(clause) if w not in words[department]]
+    return {
+        d: _Duty(tuple(words[d]), "、".join(scopes[d]))
+        for d in dict.fromkeys([*words, *scopes])
+        if words[d] or scopes[d]
+    }
+
+
+def _label_matrix(profiles: Sequence[str], vocab: dict[str, int], idf: np.ndarray) -> np.ndarray:
+    """Rows for the label similarity; grams only item titles have join ``vocab`` (as rare grams)."""
+    rows = [Counter(g for segment, _ in _segments(p) for g in _grams(segment)) for p in profiles]
+    for counts in rows:
+        for g in counts:
+            vocab.setdefault(g, len(vocab))
+    full_idf = np.concatenate([idf, np.full(len(vocab) - len(idf), idf.max())])
+    out = np.zeros((len(profiles), len(vocab)), dtype=np.float32)
+    for r, counts in enumerate(rows):
+        for g, c in counts.items():
+            out[r, vocab[g]] = (1 + math.log(c)) * full_idf[vocab[g]]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+def build_index(
+    rubric: Rubric, extra_terms: Iterable[str] = (), registry: DepartmentRegistry | None = None
+) -> SubItemIndex:
     """Once per run. Bonus items become pseudo sub-items B1…B10 with no department; ``extra_terms``
-    (e.g. a KeywordExtractor's dictionary) widen the shared-keywords signal."""
+    (e.g. a KeywordExtractor's dictionary) widen the shared-keywords signal. ``registry`` resolves the
+    departments named in each 职责分工 clause; by default the registry ``read_rubric`` uses."""
+    if registry is None:
+        registry = load_departments()
     profiles: list[str] = []
+    label_profiles: list[str] = []
+    duties: list[dict[str, _Duty]] = []
     raw: list[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]] = []
     for item in rubric.items():
         for sub in item.sub_items:
@@ -253,17 +350,36 @@ def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex
             title = item.title if len(item.sub_items) == 1 else ""
             profile = " ".join([title, sub.text, sub.duty, " ".join(sub.materials)])
             profiles.append(fold(profile))
+            label_profiles.append(fold(" ".join([item.title, sub.text, sub.duty, " ".join(sub.materials)])))
             kinds_from = "\x00".join((*sub.materials, sub.duty))
+            clauses = _duty_clauses(sub.duty, registry)
+            if not sub.departments_defaulted:
+                # "县住建局提供": the department provides what the sub-item's own text asks for
+                asked = _material_words(" ".join(sub.materials))
+                for department in sub.departments:
+                    if asked and not (department in clauses and clauses[department].words):
+                        scope = clauses[department].scope if department in clauses else ""
+                        clauses[department] = _Duty(asked, scope)
+            duties.append(clauses)
             raw.append(
                 (sub.id, item.no, sub.departments, sub.cited_doc_numbers, sub.cited_titles, kinds_from)
             )
     if rubric.bonus is not None:
         for bonus in rubric.bonus.items:
             profiles.append(fold(bonus.text))
+            label_profiles.append(fold(bonus.text))
+            duties.append({})
             raw.append((bonus.id, 0, (), (), (), ""))
 
+    # department names are who, not what: a minute listing 县交通运输局 is not about every sub-item
+    # whose 职责分工 lists it (the department prior already speaks for the submitting one)
+    names = {fold(n) for d in registry.departments for n in (d.name, *d.aliases)}
     term_list = tuple(
-        dict.fromkeys(fold(t) for t in (*rubric_terms(rubric), *DOMAIN_TERMS, *extra_terms) if len(t) >= 2)
+        dict.fromkeys(
+            fold(t)
+            for t in (*rubric_terms(rubric), *DOMAIN_TERMS, *extra_terms)
+            if len(t) >= 2 and fold(t) not in names
+        )
     )
     heads = frozenset(t[:2] for t in term_list)
     sub_terms = [_find_terms(p, term_list, heads) for p in profiles]
@@ -301,6 +417,9 @@ def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex
             matrix[r, col] = (1 + math.log(max(c, 1.0))) * idf[col] * min(c, 1.0)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     matrix /= np.where(norms == 0, 1, norms)
+    label_matrix = _label_matrix(label_profiles, vocab, idf)
+    idf = np.concatenate([idf, np.full(len(vocab) - len(idf), idf.max())])
+    matrix = np.pad(matrix, ((0, 0), (0, len(vocab) - matrix.shape[1])))
 
     entries: list[_Entry] = []
     all_titles: list[str] = []
@@ -329,7 +448,14 @@ def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex
                 out[key].append(r)
         return {k: tuple(v) for k, v in out.items()}
 
+    by_department: dict[str, list[tuple[int, _Duty]]] = defaultdict(list)
+    for r, clauses in enumerate(duties):
+        for department, duty in clauses.items():
+            by_department[department].append((r, duty))
+
     return SubItemIndex(
+        duties={d: tuple(v) for d, v in by_department.items()},
+        label_matrix=label_matrix,
         position={e.id: r for r, e in enumerate(entries)},
         term_entries=inverted(lambda e: e.terms),
         dept_entries=inverted(lambda e: e.departments),
@@ -349,8 +475,12 @@ def build_index(rubric: Rubric, extra_terms: Iterable[str] = ()) -> SubItemIndex
     )
 
 
-def _similarity(grams: Sequence[Counter[str]], index: SubItemIndex, chunk: int = 256) -> np.ndarray:
-    """Cosine of IDF-weighted gram vectors, (len(grams) × entries)."""
+def _similarity(
+    grams: Sequence[Counter[str]], index: SubItemIndex, chunk: int = 256, *, labels: bool = False
+) -> np.ndarray:
+    """Cosine of IDF-weighted gram vectors, (len(grams) × entries), against the profiles or, with
+    ``labels``, against the profiles that include the item title."""
+    target = index.label_matrix if labels else index.matrix
     out = np.zeros((len(grams), len(index.entries)), dtype=np.float32)
     vocab = index.vocab
     idf = index.idf.astype(np.float32)
@@ -367,17 +497,69 @@ def _similarity(grams: Sequence[Counter[str]], index: SubItemIndex, chunk: int =
         dense *= idf
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         dense /= np.where(norms == 0, 1, norms)
-        out[start : start + len(block)] = dense @ index.matrix.T
+        out[start : start + len(block)] = dense @ target.T
     return out
+
+
+def _name_parts(rel_path: str) -> tuple[list[str], list[str]]:
+    """(folders and stem below the department's folder, those of the zip holding it): what the file
+    was named by the people who filed it."""
+    outer, _, inner = rel_path.rpartition("!/")
+    parts = inner.split("/") if outer else rel_path.split("/")[1:] or [rel_path]
+    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    holder = outer.split("/")[1:] if outer else []
+    if holder:
+        holder[-1] = holder[-1].rsplit(".", 1)[0]
+    return parts, holder
 
 
 def _evidence_text(view: EvidenceView) -> str:
     """File name, folders below the department's, own title and the head of the text, width-folded."""
-    outer, _, inner = view.rel_path.rpartition("!/")
-    parts = inner.split("/") if outer else view.rel_path.split("/")[1:] or [view.rel_path]
-    parts[-1] = parts[-1].rsplit(".", 1)[0]
+    parts, _ = _name_parts(view.rel_path)
     head = view.facts.title
     return fold(" ".join([*parts, head, view.text[:MAX_TEXT]]))
+
+
+_HEAD_LINES = 5
+SHORT_TEXT = 80  # characters: a photo caption or banner is its own label
+
+
+def _table_head(text: str) -> str:
+    """A table's lines down to its header row (sheet name, title row, 序号 企业名称 …), or ``""``."""
+    lines = text.splitlines()[:_HEAD_LINES]
+    for k, line in enumerate(lines):
+        if sum(1 for c in line.split("\t") if c.strip()) > 1:
+            return " ".join(x.strip() for x in lines[: k + 1])
+    return ""
+
+
+_VAGUE_KINDS = frozenset({"通知", "函", "意见", "决定", "其他"})
+
+
+def _scope_in(scope: str, label_grams: set[str], index: SubItemIndex, min_idf: float = 2.5) -> bool:
+    """Whether a rare 2-gram of a department's scope (校园安全 → 校园) is in the label."""
+    for g in label_grams.intersection(_grams(scope)):
+        col = index.vocab.get(g)
+        if len(g) == 2 and col is not None and index.idf[col] >= min_idf:
+            return True
+    return False
+
+
+def _is_thin(view: EvidenceView) -> bool:
+    """A photo, a caption-length text or a table: little prose for the text similarity to read."""
+    text = view.text.strip()
+    return view.is_image or len(text) <= SHORT_TEXT or bool(_table_head(text))
+
+
+def _label_text(view: EvidenceView) -> str:
+    """What names the file rather than fills it: its names, its title, a table's head, a caption.
+
+    Spreadsheets and photos have little prose, and a 台账's rows (names, addresses) drown its title
+    in the whole-text similarity; the label is scored on its own."""
+    parts, holder = _name_parts(view.rel_path)
+    text = view.text.strip()
+    caption = text if view.is_image or len(text) <= SHORT_TEXT else _table_head(text)
+    return fold(" ".join([*holder, *parts, view.facts.title, caption]))
 
 
 def score_many(
@@ -394,14 +576,18 @@ def score_many(
     texts = [_evidence_text(v) for v in views]
     grams = [Counter(_grams(t)) for t in texts]
     sims = _similarity(grams, index)
+    labels = [_label_text(v) for v in views]
+    label_sims = _similarity([Counter(_grams(t)) for t in labels], index, labels=True)
     results: list[tuple[Match, ...]] = []
     for row, (view, text) in enumerate(zip(views, texts, strict=True)):
         results.append(
             _score_one(
                 view,
                 text,
+                labels[row],
                 grams[row],
                 sims[row],
+                label_sims[row],
                 index,
                 assessment_year=assessment_year,
                 match_threshold=match_threshold,
@@ -437,8 +623,10 @@ def score_sub_items(
 def _score_one(
     view: EvidenceView,
     text: str,
+    label: str,
     grams: Counter[str],
     sim: np.ndarray,
+    label_sim: np.ndarray,
     index: SubItemIndex,
     *,
     assessment_year: int,
@@ -450,6 +638,11 @@ def _score_one(
     """One view against all entries: signals are added as vectors, reasons are written for the winners."""
     facts = view.facts
     scores = np.clip((sim - w.sim_floor) / (w.sim_saturation - w.sim_floor), 0.0, 1.0) * w.sim
+    label_points = (
+        np.clip((label_sim - w.label_floor) / (w.label_saturation - w.label_floor), 0.0, 1.0) * w.label
+    )
+    if not _is_thin(view):
+        label_points *= w.label_prose
 
     # shared dictionary terms; "三年行动" inside "专项整治三年行动" counts once
     shared_by: dict[int, list[int]] = defaultdict(list)
@@ -497,15 +690,51 @@ def _score_one(
             title_of.setdefault(index.title_owner[best[2]], best[0])
     for r in title_of:
         scores[r] += w.title
+    # the kind of document versus the materials asked for
+    kind = "照片" if view.is_image and facts.kind == "其他" else facts.kind
+    kinds = [kind, *sorted({k for word, k in _TITLE_KINDS if word in facts.title} - {kind})]
+
+    # the department's own 职责分工 clause names this material ("县应急局提供…值班表" for a 值班表.xlsx),
+    # or the scope written after its name (县教体局（校园安全）) is what the file is about
+    own_of: dict[int, tuple[str, str, bool]] = {}
+    scope_of: dict[int, tuple[str, str]] = {}
+    label_grams = set(_grams(label))
+    for owner in sorted(owners):
+        for r, duty in index.duties.get(owner, ()):
+            named = next((wd for wd in duty.words if wd in label), None)
+            if named is not None:
+                own_of[r] = (owner, named, True)
+            elif r not in own_of:
+                accepted = next((wd for wd in duty.words if set(_ACCEPTS[wd]) & set(kinds)), None)
+                if accepted is not None:
+                    own_of[r] = (owner, accepted, False)
+            if duty.scope and r not in scope_of and _scope_in(duty.scope, label_grams, index):
+                scope_of[r] = (owner, duty.scope)
+    for r, (_, _, in_label) in own_of.items():
+        # a form that says what it is (照片, 签到表, 台账) counts like the word itself; a 通知 is anything
+        scores[r] += w.own_duty if in_label or kind not in _VAGUE_KINDS else w.own_duty / 2
+    for r in scope_of:
+        scores[r] += w.scope
+
     # the department prior counts in full only next to a topical signal; on generic text it is halved,
     # or a 县委办 notice about 征兵 would look like 2(1) evidence
+    # the label speaks for the department's own sub-items; another department's sub-item needs more
+    own_rows = np.zeros(len(scores), dtype=bool)
+    own_rows[list(dept_of)] = True
+    label_points = np.where(own_rows, label_points, label_points * w.label_other)
+    scores += label_points
     for r in dept_of:
-        topical = r in shared_by or r in ref_of or r in doc_of or r in title_of
+        topical = (
+            r in shared_by
+            or r in ref_of
+            or r in doc_of
+            or r in title_of
+            or r in scope_of
+            or (r in own_of and own_of[r][2])
+        )
         scores[r] += w.dept if topical else w.dept / 2
 
     # the kind of document versus the materials asked for; only where something else already fits
-    kind = "照片" if view.is_image and facts.kind == "其他" else facts.kind
-    kinds = [kind, *sorted({k for word, k in _TITLE_KINDS if word in facts.title} - {kind})]
     kind_of: dict[int, str] = {}
     for k in kinds:
         for r in index.kind_entries.get(k, ()):
@@ -518,11 +747,15 @@ def _score_one(
 
     year = facts.year
     wrong_year = year is not None and year != assessment_year
-    final = np.minimum(100.0, scores)
+    raw = np.minimum(100.0, scores)
+    final = raw
     if wrong_year:
-        final = np.minimum(final - w.wrong_year, confident_threshold - 0.5)
+        # weaker and never confident, but still shown for review: an old file is a reason to ask, not to
+        # lose the evidence silently
+        final = np.minimum(raw - w.wrong_year, confident_threshold - 0.5)
+        final = np.where(raw >= match_threshold, np.maximum(final, match_threshold), final)
     candidates = np.flatnonzero(final >= match_threshold)
-    order = sorted(candidates.tolist(), key=lambda r: (-final[r], r))[:top]
+    order = sorted(candidates.tolist(), key=lambda r: (-final[r], -raw[r], r))[:top]
 
     matches: list[Match] = []
     for r in order:
@@ -547,6 +780,14 @@ def _score_one(
             why.append(f"引用文号 {doc_of[r]} 与指标{entry.id}一致")
         if r in title_of:
             why.append(f"引用《{title_of[r]}》")
+        if r in own_of:
+            owner, word, _ = own_of[r]
+            why.append(f"{owner}的职责分工要求提供{word}")
+        if r in scope_of:
+            owner, scope = scope_of[r]
+            why.append(f"{owner}在指标{entry.id}中负责“{scope}”")
+        if label_points[r] > 0:
+            why.append(f"文件名或标题与指标{entry.id}相近（相似度{float(label_sim[r]):.2f}）")
         if kind_of.get(r):
             why.append(f"文件类型 {kind_of[r]} 符合要求的材料")
         if wrong_year:

@@ -794,6 +794,16 @@ class Ledger:
             rows = self._db.execute("SELECT rel_path, reason FROM skipped ORDER BY rel_path").fetchall()
         return [Skipped(*r) for r in rows]
 
+    def arrived_since(self, since: datetime | None) -> list[str]:
+        """Current paths whose content arrived after ``since`` (every one when ``None``): what a
+        run that was killed before its receipts went out still owes receipts for."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT rel_path FROM files WHERE withdrawn_at IS NULL AND content_since > ? ORDER BY rel_path",
+                (since.isoformat() if since else "",),
+            ).fetchall()
+        return [r[0] for r in rows]
+
     # ---- runs ------------------------------------------------------------------------------
 
     def begin_run(self) -> int:

@@ -257,7 +257,23 @@ def max_losses(item: Item) -> dict[str, float]:
     raw = {sub.id: _reachable(sub, item) for sub in item.sub_items}
     total = sum(raw.values())
     factor = item.points / total if item.points > 0 and total > item.points else 1.0
-    return {k: round(v * factor, 4) for k, v in raw.items()}
+    scaled = {k: v * factor for k, v in raw.items()}
+    return dict(zip(scaled, split_cents(sum(scaled.values()), list(scaled.values())), strict=True))
+
+
+def split_cents(total: float, weights: Sequence[float]) -> list[float]:
+    """Split ``total`` in proportion to ``weights`` into amounts of whole cents that add up exactly
+    (largest remainder), so every figure a person adds up in the workbook or the CSV reconciles."""
+    cents = round(total * 100)
+    weight = sum(weights)
+    if not weights or weight <= 0:
+        return [0.0] * len(weights)
+    exact = [cents * w / weight for w in weights]
+    floors = [int(x) for x in exact]
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: cents - sum(floors)]:
+        floors[i] += 1
+    return [f / 100 for f in floors]
 
 
 # --------------------------------------------------------------------------------------------
@@ -459,11 +475,10 @@ def build_matrix(
                 evaluated.append((dept, status, reasons, missing, tuple(h.rel_path for h in own)))
             sub_status = _combine([e[1] for e in evaluated])
             loss = losses[sub.id]
-            gap_count = sum(1 for e in evaluated if e[1] != "完成")
-            share = round(loss / gap_count, 4) if gap_count else 0.0
+            open_cells = [e[1] != "完成" for e in evaluated]
+            shares = split_cents(loss, [1.0 if is_open else 0.0 for is_open in open_cells])
             cells = []
-            for dept, status, reasons, missing, paths in evaluated:
-                risk = share if status != "完成" else 0.0
+            for (dept, status, reasons, missing, paths), risk in zip(evaluated, shares, strict=True):
                 cells.append(Cell(sub.id, dept, status, paths, reasons, risk))
                 if status != "完成":
                     gap = Gap(

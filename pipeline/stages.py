@@ -130,9 +130,16 @@ def batch_key(sources: Sequence[SourceFile]) -> str:
     return "read-" + digest.hexdigest()
 
 
-def newly_processed(plan: Plan) -> list[str]:
-    """Paths whose content was new or changed this run: their departments get a receipt."""
-    return sorted({s.rel_path for s in (*plan.new, *plan.changed)})
+def newly_processed(plan: Plan, ledger: Ledger | None = None) -> list[str]:
+    """Paths whose content was new or changed this run, or since the last run that finished: their
+    departments get a receipt. A run killed before sending its receipts recorded the files already,
+    so the next run sees them as unchanged; the receipts they are owed come from the ledger (a
+    receipt already sent has the same digest and is not sent again)."""
+    paths = {s.rel_path for s in (*plan.new, *plan.changed)}
+    if ledger is not None:
+        finished = [r.finished for r in ledger.runs() if r.status == "finished" and r.finished]
+        paths.update(ledger.arrived_since(max(finished) if finished else None))
+    return sorted(paths)
 
 
 def today_in(timezone: str) -> date:

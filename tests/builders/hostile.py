@@ -277,7 +277,7 @@ def run_once(
         stages.understand_recorded(ledger, plan.to_understand, ws)
         matrix = stages.compute_matrix(ledger, ws, day)
         outputs = stages.write_outputs(matrix, ws)
-        delivery = stages.send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan))
+        delivery = stages.send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan, ledger))
         summary = stages.summarise(plan, discovery, read, outputs, delivery, ws)
         ledger.finish_run(run_id, summary.counts())
     return summary

@@ -84,6 +84,7 @@ def build_inbox(inbox: Path, *, corrupt: bool = False) -> list[str]:
 
 
 def add_new_file(inbox: Path) -> str:
+    (inbox / NEW_FILE).parent.mkdir(parents=True, exist_ok=True)
     (inbox / NEW_FILE).write_text(SUMMARY, encoding="utf-8")
     return NEW_FILE
 

@@ -3,22 +3,41 @@ nothing read, no reminder twice), third (one file added: only it is read, its de
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import email
-from dataclasses import dataclass
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from email import policy
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from aiosmtpd.controller import Controller
 
 from flows.evidence_flow import evidence_run
 from pipeline.config import load_config
 from pipeline.departments import bundled_departments_path, load_departments
 from pipeline.ledger import Ledger, RunRecord
 from pipeline.stages import RunSummary
-from tests.builders.inbox import FOLDERS, NEW_FILE, add_new_file, build_inbox, tree_hashes, write_config
+from tests.builders.inbox import (
+    FOLDERS,
+    NEW_FILE,
+    add_new_file,
+    build_inbox,
+    tree_hashes,
+    write_config,
+    write_departments,
+)
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 TODAY = date(2022, 12, 1)
 DEADLINE = date(2022, 12, 31)
@@ -164,3 +183,110 @@ def test_originals_are_never_modified(runs: Runs) -> None:
     assert runs.second.inbox == runs.before
     assert runs.third.inbox == runs.before_third
     assert {k: v for k, v in runs.before_third.items() if k != NEW_FILE} == runs.before
+
+
+# --------------------------------------------------------------------------------------------
+# Killed while sending, run again: every message reaches the server exactly once
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HoldingSink:
+    """An aiosmtpd handler that accepts ``hold_after`` messages, then holds the next session at
+    MAIL FROM — before any of that message is transferred — until released.
+
+    The sender logs a message right after the server's 250 and only then connects for the next
+    one, so while a session is held every accepted message is already in the sent-log: a kill
+    then lands between two messages, never inside one.
+    """
+
+    hold_after: int
+    keys: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    held: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+        with self.lock:
+            hold = len(self.keys) >= self.hold_after and not self.release.is_set()
+        if hold:
+            self.held.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        msg = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        with self.lock:
+            self.keys.append(str(msg["X-Evidence-Key"]))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _evidence_run(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    code = "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+    args = ["run", "--inbox", "inbox", "--outbox", "outbox", "--departments", "departments.toml"]
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=root,
+        env={**env, "PYTHONPATH": str(PROJECT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_a_run_killed_while_sending_and_run_again_sends_each_message_once(
+    tmp_path: Path, subprocess_env: dict[str, str]
+) -> None:
+    build_inbox(tmp_path / "inbox")
+    addresses = write_departments(tmp_path / "departments.toml")
+    write_config(tmp_path / "evidence.toml", {"deadline": DEADLINE.isoformat()})
+    port = _free_port()
+    sink = HoldingSink(hold_after=5)
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        **subprocess_env,
+        "EVIDENCE_SMTP_HOST": "127.0.0.1",
+        "EVIDENCE_SMTP_PORT": str(port),
+        "EVIDENCE_SMTP_TLS": "none",
+        "EVIDENCE_MAIL_FROM": "anban@county.test",
+    }
+    try:
+        first = _evidence_run(tmp_path, env)
+        try:
+            assert sink.held.wait(timeout=150), "the first run never reached its sixth message"
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=30)
+        finally:
+            if first.poll() is None:
+                first.kill()
+        assert first.returncode == -signal.SIGKILL
+        killed_at = list(sink.keys)
+        assert len(killed_at) == sink.hold_after
+        sink.release.set()
+
+        second = _evidence_run(tmp_path, env)
+        out, _ = second.communicate(timeout=150)
+        assert second.returncode == 0, out
+        assert "Traceback" not in out
+    finally:
+        controller.stop()
+
+    counts = Counter(sink.keys)
+    assert [k for k, n in counts.items() if n > 1] == [], "no message reached the server twice"
+    reminders = {k.split(":")[1] for k in counts if k.startswith("reminder:")}
+    receipts = {k.split(":")[1] for k in counts if k.startswith("receipt:")}
+    assert reminders == set(addresses), "every department (all have gaps and an address) is reminded"
+    assert receipts == set(FOLDERS.values()), "receipts owed by the killed run are sent by the next"
+    assert len(sink.keys) > len(killed_at)
+    assert "提醒：发送" in out and "发送失败 0 封" in out

@@ -12,6 +12,7 @@ from pipeline.matrix import (
     build_matrix,
     department_materials,
     max_losses,
+    split_cents,
     missing_materials,
     rubric_examples,
 )
@@ -205,8 +206,25 @@ def test_max_loss_cap_then_deductions_then_item_share() -> None:
 
 def test_max_loss_scaled_down_to_the_items_points() -> None:
     losses = max_losses(small_rubric().item(5))
-    assert losses == {"5(1)": pytest.approx(1 / 3, abs=1e-4), "5(2)": pytest.approx(2 / 3, abs=1e-4)}
-    assert sum(losses.values()) == pytest.approx(1.0, abs=1e-3)
+    assert losses == {"5(1)": 0.33, "5(2)": 0.67}  # whole cents that add up to the item's points
+    assert round(sum(losses.values()), 2) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("total", "weights", "expected"),
+    [
+        (1.0, [1, 1, 1], [0.34, 0.33, 0.33]),
+        (0.5, [1, 0, 1], [0.25, 0.0, 0.25]),
+        (0.05, [1, 1], [0.03, 0.02]),
+        (2.0, [0, 0], [0.0, 0.0]),
+        (24.7, [1], [24.7]),
+    ],
+)
+def test_split_cents_adds_up_exactly(total: float, weights: list[float], expected: list[float]) -> None:
+    parts = split_cents(total, weights)
+    assert parts == expected
+    if any(weights):
+        assert round(sum(parts) * 100) == round(total * 100)
 
 
 def test_co_responsible_departments_share_one_gap() -> None:

@@ -1,0 +1,118 @@
+"""``evidence serve`` end to end: it starts its own Prefect server on 127.0.0.1, shows its schedule,
+runs when a file lands in the inbox, and stops cleanly — server included — on Ctrl-C (SIGINT)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.builders.inbox import NEW_FILE, add_new_file, write_config
+
+PROJECT = Path(__file__).resolve().parents[2]
+SCHEDULE = "定时运行：0 2 * * *（Asia/Shanghai）"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+class Output:
+    """The lines a subprocess prints, collected by a thread so the test can wait for one."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        stream = process.stdout
+        threading.Thread(target=lambda: [self._queue.put(line) for line in stream], daemon=True).start()
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if any(text in line for line in self.lines):
+            return True
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            self.lines.append(line)
+            if text in line:
+                return True
+        return False
+
+    def drain(self) -> str:
+        while True:
+            try:
+                self.lines.append(self._queue.get(timeout=1))
+            except queue.Empty:
+                return "".join(self.lines)
+
+
+def _evidence_csv_files(outbox: Path) -> set[str]:
+    try:
+        with (outbox / "evidence.csv").open(encoding="utf-8-sig", newline="") as f:
+            return {row["file"] for row in csv.DictReader(f)}
+    except (FileNotFoundError, KeyError):
+        return set()
+
+
+@pytest.mark.slow
+def test_serve_shows_its_schedule_runs_on_a_new_file_and_stops_on_sigint(tmp_path: Path) -> None:
+    port = _free_port()
+    write_config(tmp_path / "evidence.toml", {"serve_port": port, "watch_quiet_s": 2})
+    (tmp_path / "inbox" / NEW_FILE.split("/")[0]).mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EVIDENCE_"))}
+    env.update(DO_NOT_TRACK="1", PYTHONUNBUFFERED="1", PYTHONPATH=str(PROJECT))
+    code = "import sys; from pipeline.cli import main; sys.exit(main(['serve']))"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # Ctrl-C goes to it alone, as from its terminal
+    )
+    out = Output(process)
+    try:
+        assert out.wait_for(SCHEDULE, timeout=120), out.drain()
+        assert _port_open(port), "the local Prefect server answers on 127.0.0.1"
+        assert out.wait_for("按 Ctrl-C 停止。", timeout=10), out.drain()
+        time.sleep(1)  # the watcher thread starts with serve(); give it a moment to watch
+        add_new_file(tmp_path / "inbox")
+        deadline = time.monotonic() + 180
+        while NEW_FILE not in _evidence_csv_files(tmp_path / "outbox") and time.monotonic() < deadline:
+            assert process.poll() is None, out.drain()
+            time.sleep(1)
+        assert NEW_FILE in _evidence_csv_files(tmp_path / "outbox"), out.drain()
+        assert out.wait_for("收件箱有新文件且已停止变化，开始运行。", timeout=1), out.drain()
+        process.send_signal(signal.SIGINT)
+        code_ = process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    text = out.drain()
+    assert code_ == 0, text
+    assert "已停止。" in text and "Traceback" not in text
+    time.sleep(0.5)
+    assert not _port_open(port), "the Prefect server stopped with it"
+    assert (tmp_path / "outbox" / ".state" / "prefect").is_dir(), "Prefect's home is in the state folder"
