@@ -27,7 +27,7 @@ _TABLE_TITLE_MAX = 60
 def table_title(text: str) -> str:
     """The longest lone-cell line above a table's header row (a line of several cells), or ``""``."""
     best = ""
-    for line in text.splitlines()[:_TABLE_HEAD_LINES]:
+    for line in text[:2000].splitlines()[:_TABLE_HEAD_LINES]:
         cells = [c.strip() for c in line.split("\t") if c.strip()]
         if len(cells) > 1:
             return best

@@ -76,9 +76,20 @@ def _evidence_row(matrix: Matrix, u: Understood) -> list[str]:
         ";".join(dict.fromkeys(d.canonical for d in u.facts.doc_numbers)),
         ";".join(m.sub_item_id for m in ranked),
         f"{ranked[0].score:.1f}" if ranked else "",
-        u.status,
+        _status(matrix, u),
         "；".join(dict.fromkeys(problems)),
     ]
+
+
+def _status(matrix: Matrix, u: Understood) -> str:
+    """A zip bundle has no text of its own: it is matched when one of its members is."""
+    if u.source.format != "zip" or u.problems or u.duplicate_of:
+        return u.status
+    members = [m.status for m in matrix.files if m.source.container == u.source.rel_path]
+    for status in ("matched", "review"):
+        if status in members:
+            return status
+    return u.status
 
 
 def matrix_rows(matrix: Matrix) -> list[list[str]]:

@@ -115,9 +115,7 @@ class Matrix:
 
     def files_for(self, department: str) -> list[Understood]:
         """Files the department submitted (its receipt); sorted by path."""
-        return sorted(
-            (u for u in self.files if u.department == department), key=lambda u: u.source.rel_path
-        )
+        return sorted((u for u in self.files if u.department == department), key=lambda u: u.source.rel_path)
 
     def sub_item_status(self, sub_item_id: str) -> SubItemStatus:
         for sub in self.sub_items:

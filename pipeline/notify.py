@@ -53,9 +53,13 @@ class Message:
 
 
 class SentRecordLike(Protocol):
-    digest: str
-    sent_at: datetime
-    transport: str
+    # read-only members, so that the ledger's frozen SentRecord satisfies the protocol
+    @property
+    def digest(self) -> str: ...
+    @property
+    def sent_at(self) -> datetime: ...
+    @property
+    def transport(self) -> str: ...
 
 
 class SentLog(Protocol):

@@ -8,12 +8,14 @@ time to start on a busy machine instead of failing.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
 
 STARTUP_TIMEOUT_S = 180
 
 
-def configure_prefect(state: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+def configure_prefect(state: Path, env: MutableMapping[str, str] | None = None) -> dict[str, str]:
     """Set (and return) the Prefect environment for a run whose state folder is ``state``."""
     env = os.environ if env is None else env
     home = (state / "prefect").absolute()
@@ -34,4 +36,17 @@ def configure_prefect(state: Path, env: dict[str, str] | None = None) -> dict[st
         ),
     }
     env.update(settings)
+    settings["TMPDIR"] = str(confine_temp_files(state / "scratch" / "tmp", env))
     return settings
+
+
+def confine_temp_files(folder: Path, env: MutableMapping[str, str] | None = None) -> Path:
+    """Temporary files of the libraries (openpyxl, jieba's dictionary cache, pdfplumber) go into the
+    scratch area, so a run writes nothing outside the inbox, the outbox and its state folder."""
+    env = os.environ if env is None else env
+    folder = folder.absolute()
+    folder.mkdir(parents=True, exist_ok=True)
+    env["TMPDIR"] = str(folder)
+    if env is os.environ:
+        tempfile.tempdir = str(folder)
+    return folder

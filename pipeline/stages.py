@@ -320,6 +320,12 @@ def consistency_problems(ledger: Ledger, files: Sequence[Understood], ws: Worksp
     return problems
 
 
+def path_problems(ledger: Ledger, files: Sequence[Understood]) -> list[Problem]:
+    """Problems of paths that are not files being read (a symlink out of the inbox, an unreadable entry)."""
+    current = {u.source.rel_path for u in files}
+    return [p for p in ledger.problems() if p.rel_path not in current]
+
+
 def compute_matrix(ledger: Ledger, ws: Workspace, today: date) -> Matrix:
     files = current_files(ledger, ws)
     config = ws.config
@@ -331,7 +337,7 @@ def compute_matrix(ledger: Ledger, ws: Workspace, today: date) -> Matrix:
         today=today,
         deadline=config.deadline,
         skipped=ledger.skipped(),
-        extra_problems=consistency_problems(ledger, files, ws),
+        extra_problems=[*consistency_problems(ledger, files, ws), *path_problems(ledger, files)],
         aliases={d.name: d.aliases for d in ws.registry.departments},
     )
 

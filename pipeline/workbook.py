@@ -40,7 +40,8 @@ _MAX_CELL = 32767
 
 
 class DepartmentRegistryLike(Protocol):
-    departments: tuple[Department, ...]
+    @property
+    def departments(self) -> tuple[Department, ...]: ...
 
 
 def display_width(text: str) -> int:

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.slow
 def busy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     """One inbox built once; each test runs on a copy."""
     root = tmp_path_factory.mktemp("busy")
-    rel_paths = build_busy_inbox(root / "inbox", files_per_department=40)
+    rel_paths = build_busy_inbox(root / "inbox", files_per_department=30)
     return root / "inbox", rel_paths
 
 

@@ -102,7 +102,9 @@ def tree_hashes(root: Path) -> dict[str, tuple[str, int]]:
     return out
 
 
-def write_departments(path: Path, *, domain: str = "county.test", without: tuple[str, ...] = ()) -> dict[str, str]:
+def write_departments(
+    path: Path, *, domain: str = "county.test", without: tuple[str, ...] = ()
+) -> dict[str, str]:
     """The bundled registry with an address for every department (``d01@county.test`` …) except
     those in ``without``; returns department name → address."""
     text = bundled_departments_path().read_text(encoding="utf-8")

@@ -22,9 +22,8 @@ HARNESS_STARTUP_TIMEOUT_S = 180
 def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The session's Prefect API URL; flows called in-process run against it."""
     home = tmp_path_factory.mktemp("prefect-home")
-    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL")}
+    saved = os.environ.get("PREFECT_HOME")
     os.environ["PREFECT_HOME"] = str(home)
-    os.environ["PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL"] = "WARNING"
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
@@ -34,11 +33,10 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert url, "the test harness did not set PREFECT_API_URL"
             yield url
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        if saved is None:
+            os.environ.pop("PREFECT_HOME", None)
+        else:
+            os.environ["PREFECT_HOME"] = saved
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from prefect.settings import PREFECT_TASKS_REFRESH_CACHE, temporary_settings
 from prefect_dask import DaskTaskRunner
 
 from flows.evidence_flow import evidence_run
@@ -17,7 +18,18 @@ from pipeline.stages import RunSummary
 from tests.builders.inbox import build_inbox, write_config
 
 TODAY = date(2022, 12, 1)
-COLUMNS = ("file", "department", "sha256", "format", "kind", "date", "doc_numbers", "items", "status", "problem")
+COLUMNS = (
+    "file",
+    "department",
+    "sha256",
+    "format",
+    "kind",
+    "date",
+    "doc_numbers",
+    "items",
+    "status",
+    "problem",
+)
 
 
 def _run(root: Path, **options: object) -> RunSummary:
@@ -45,10 +57,18 @@ def test_reads_on_a_dask_cluster_give_the_same_outputs(tmp_path: Path) -> None:
 
     runner = DaskTaskRunner(
         cluster_class="distributed.LocalCluster",
-        cluster_kwargs={"n_workers": 1, "threads_per_worker": 2, "processes": False, "dashboard_address": None},
+        cluster_kwargs={
+            "n_workers": 1,
+            "threads_per_worker": 2,
+            "processes": False,
+            "dashboard_address": None,
+        },
     )
-    on_dask = _run(dask, task_runner=runner)
-    default = _run(local)
+    # Both copies have the same content: without a refresh the second run would take the first
+    # one's reads from the result cache (keyed by content hash) instead of reading.
+    with temporary_settings({PREFECT_TASKS_REFRESH_CACHE: True}):
+        on_dask = _run(dask, task_runner=runner)
+        default = _run(local)
 
     assert on_dask.read == default.read == len(written)
     assert on_dask.problems == default.problems == 1  # the corrupt docx, recorded, not raised

@@ -115,7 +115,10 @@ def test_points_at_risk_add_up_to_the_projected_score(demo: DemoRun) -> None:
         by_sub[row["sub_item"]].append(row)
     at_risk_all = sum(float(r["points_at_risk"]) for r in matrix)
     at_risk_missing = sum(
-        float(r["points_at_risk"]) for rows in by_sub.values() if all(r["status"] == "缺失" for r in rows) for r in rows
+        float(r["points_at_risk"])
+        for rows in by_sub.values()
+        if all(r["status"] == "缺失" for r in rows)
+        for r in rows
     )
     low, high = 100 - at_risk_all, 100 - at_risk_missing
     assert demo.first.projected_low == pytest.approx(low, abs=0.005)

@@ -12,9 +12,9 @@ from pipeline.matrix import (
     build_matrix,
     department_materials,
     max_losses,
-    split_cents,
     missing_materials,
     rubric_examples,
+    split_cents,
 )
 from pipeline.models import Problem, Skipped, Understood
 from tests.builders.rubric_objects import (

@@ -163,7 +163,9 @@ def sink() -> Iterator[tuple[Sink, int]]:
 
 
 def _smtp(port: int, **kwargs: Any) -> SmtpTransport:
-    return SmtpTransport(Smtp(host="127.0.0.1", port=port, tls=kwargs.pop("tls", "none"), **kwargs), timeout=10)
+    return SmtpTransport(
+        Smtp(host="127.0.0.1", port=port, tls=kwargs.pop("tls", "none"), **kwargs), timeout=10
+    )
 
 
 def _ledger(tmp_path: Path, now: datetime = datetime(2022, 12, 1, 2, 0, tzinfo=dt.UTC)) -> Ledger:
@@ -194,9 +196,7 @@ def _all_text(msg: EmailMessage) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def test_reminders_reach_the_server_decoded(
-    world: World, sink: tuple[Sink, int], tmp_path: Path
-) -> None:
+def test_reminders_reach_the_server_decoded(world: World, sink: tuple[Sink, int], tmp_path: Path) -> None:
     handler, port = sink
     messages = world.some(newly=FILES[ZHUJIAN])
     with _ledger(tmp_path) as ledger:
@@ -232,7 +232,9 @@ def test_reminders_reach_the_server_decoded(
     assert all(p.split("/")[1] in body for p in FILES[ZHUJIAN])
 
 
-def test_a_department_mail_holds_only_its_own_data(world: World, sink: tuple[Sink, int], tmp_path: Path) -> None:
+def test_a_department_mail_holds_only_its_own_data(
+    world: World, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
     handler, port = sink
     messages = world.some(newly=FILES[ZHUJIAN] + FILES[YINGJI])
     with _ledger(tmp_path) as ledger:
@@ -253,7 +255,9 @@ def test_a_department_mail_holds_only_its_own_data(world: World, sink: tuple[Sin
     assert any(name in own for name in names[YINGJI]), "a department does see its own files"
 
 
-def test_escalation_copies_the_leader_near_the_deadline(world: World, sink: tuple[Sink, int], tmp_path: Path) -> None:
+def test_escalation_copies_the_leader_near_the_deadline(
+    world: World, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
     handler, port = sink
     near = DEADLINE - dt.timedelta(days=CONFIG.escalate_days)
     messages = world.messages(today=near)
@@ -286,7 +290,9 @@ def test_a_department_with_only_unconfirmed_items_is_not_escalated(world: World)
         key=lambda d: len(bare.cells_for(d)),
     )
     extra = [
-        understood(f"{department}/材料{i}.docx", department=department, matches=[(c.sub_item_id, 50, "review")])
+        understood(
+            f"{department}/材料{i}.docx", department=department, matches=[(c.sub_item_id, 50, "review")]
+        )
         for i, c in enumerate(bare.cells_for(department))
     ]
     near = DEADLINE - dt.timedelta(days=1)
@@ -319,7 +325,9 @@ def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
         .sign(key, hashes.SHA256())
     )
@@ -339,9 +347,7 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, aut
 
 
 @pytest.mark.parametrize("mode", ["none", "starttls", "ssl"])
-def test_tls_modes_and_auth(
-    mode: str, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_tls_modes_and_auth(mode: str, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = _self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts our self-signed server
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -372,7 +378,9 @@ def test_tls_modes_and_auth(
 # --------------------------------------------------------------------------------------------
 
 
-def test_a_refusing_server_is_retried_with_back_off(world: World, sink: tuple[Sink, int], tmp_path: Path) -> None:
+def test_a_refusing_server_is_retried_with_back_off(
+    world: World, sink: tuple[Sink, int], tmp_path: Path
+) -> None:
     handler, port = sink
     handler.refuse = 2
     slept: list[float] = []
@@ -418,7 +426,9 @@ def test_connection_refused_is_retried_then_reported(world: World, tmp_path: Pat
 
 
 def _record(digest: str, sent: date, transport: str = "smtp") -> SentRecord:
-    return SentRecord("k", "reminder", ZHUJIAN, digest, datetime(sent.year, sent.month, sent.day, 2), transport)
+    return SentRecord(
+        "k", "reminder", ZHUJIAN, digest, datetime(sent.year, sent.month, sent.day, 2), transport
+    )
 
 
 def _message(kind: str = "reminder", digest: str = "abc") -> Message:
@@ -507,7 +517,9 @@ def test_no_address_is_listed_written_as_eml_and_sent_once_an_address_exists(
         assert sorted(smtp.sent) == sorted(m.department for m in messages if m.to)
         assert all(r.message["X-Evidence-Key"] != fulian.key for r in handler.received)
         # The office fills in the address: the next run sends it for real, once.
-        addressed = [Message(**{**m.__dict__, "to": ("fulian@county.test",)}) if m is fulian else m for m in messages]
+        addressed = [
+            Message(**{**m.__dict__, "to": ("fulian@county.test",)}) if m is fulian else m for m in messages
+        ]
         now = _send(addressed, _smtp(port), ledger)
         assert now.sent == [NO_ADDRESS] and now.no_address == []
         assert _send(addressed, _smtp(port), ledger).sent == []

@@ -27,7 +27,9 @@ def base() -> tuple[DepartmentRegistry, Rubric]:
     return registry, read_rubric(None, registry=registry, default_owner="县应急局")
 
 
-def _matrix(base: tuple[DepartmentRegistry, Rubric], files: list[Understood], deadline: date | None) -> Matrix:
+def _matrix(
+    base: tuple[DepartmentRegistry, Rubric], files: list[Understood], deadline: date | None
+) -> Matrix:
     registry, rubric = base
     return build_matrix(
         rubric,
@@ -90,8 +92,12 @@ def test_a_department_with_every_item_done_gets_no_reminder(base: tuple[Departme
         key=lambda name: len(matrix.cells_for(name)),
     )
     files = [
-        understood(f"{department}/{g.sub_item_id}-{kind}.docx", department=department, kind=kind,
-                   matches=[(g.sub_item_id, 90)])  # fmt: skip
+        understood(
+            f"{department}/{g.sub_item_id}-{kind}.docx",
+            department=department,
+            kind=kind,
+            matches=[(g.sub_item_id, 90)],
+        )
         for g in matrix.gaps_for(department)
         for kind in (g.missing_materials or ("方案",))
     ]
