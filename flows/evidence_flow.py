@@ -66,9 +66,16 @@ def evidence_run(
             read += record_batch(ledger, future.result(), ws, run_id)
             log.info("已读取第 %d/%d 批", number, len(batches))
         understand_recorded(ledger, plan.to_understand, ws)
-        matrix = compute_matrix(ledger, ws, day)
-        outputs = write_outputs(matrix, ws)
-        delivery = send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan, ledger))
-        summary = stages.summarise(plan, discovery, read, outputs, delivery, ws)
+        fingerprint = stages.inputs_fingerprint(ws, discovery, day)
+        published = stages.reuse_outputs(ws, plan, fingerprint)
+        if published is not None:
+            log.info("收件箱与设置均无变化，沿用上次的报表")
+            summary = stages.summarise_reused(plan, discovery, published, ws)
+        else:
+            matrix = compute_matrix(ledger, ws, day)
+            outputs = write_outputs(matrix, ws)
+            delivery = send_reminders(matrix, ws, ledger, day, stages.newly_processed(plan, ledger))
+            stages.remember_outputs(ws, fingerprint, outputs, delivery)
+            summary = stages.summarise(plan, discovery, read, outputs, delivery, ws)
         ledger.finish_run(run_id, summary.counts())
     return summary

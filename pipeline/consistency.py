@@ -112,8 +112,11 @@ _DONE = re.compile(r"已整改|已完成|整改完成|完成|^是$|^√$|^✓$")
 _NOT_DONE = re.compile(r"未|正在|整改中|否")
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def check_consistency(department: str, evidence: Sequence[Evidence]) -> list[Pro
     def add(rel_path: str, message: str) -> None:
         problems.append(Problem(rel_path, CODE, message, detail))
 
+    rectified: list[int] | None = None  # per 台账, counted once: many reports may state a number
     for e in evidence:
         claims = read_claims(e.text)
         if not claims.any:
@@ -237,7 +241,9 @@ def check_consistency(department: str, evidence: Sequence[Evidence]) -> list[Pro
             if rows != claims.found:
                 add(where, f"报告称发现问题{claims.found}个，但{_labels(ledgers)}列出{rows}条")
         if claims.rectified is not None:
-            done = [d for s in ledgers if (d := s.rectified()) is not None]
+            if rectified is None:
+                rectified = [d for s in ledgers if (d := s.rectified()) is not None]
+            done = rectified
             if done and sum(done) != claims.rectified:
                 add(where, f"报告称整改{claims.rectified}个，但{_labels(ledgers)}中已整改的有{sum(done)}条")
             if claims.found is not None and claims.rectified > claims.found:

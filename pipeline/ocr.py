@@ -154,9 +154,14 @@ def ocr_image(image: Image.Image, *, threads: int | None = None) -> OcrResult:
     """
     rgb = _prepare(image)
     views: list[Callable[[], np.ndarray]] = [lambda: rgb, lambda: _seal_light(rgb)]
-    if _red_fraction(rgb) > 0.0005:
+    red = _red_fraction(rgb) > 0.0005
+    if red:
         views.reverse()
     best = _result(_run_engine(views[0](), threads))
+    if best.confidence is None and not red:
+        # Nothing found on a page without red ink (a photo with no text): the seal-light view only
+        # differs where red covers the print, so a second pass would find nothing either.
+        return best
     if best.confidence is None or best.confidence < WEAK_CONFIDENCE:
         other = _result(_run_engine(views[1](), threads))
         if _weight(other) > _weight(best):

@@ -74,7 +74,11 @@ def deadline_text(matrix: Matrix) -> str:
 
 def display_width(text: str) -> int:
     """Columns a text needs in a terminal or a fixed-width mail: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None = None) -> list[str]:
@@ -84,8 +88,10 @@ def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         current = lead
+        used = display_width(current)  # kept up to date: measuring the whole line per character was quadratic
         for ch in paragraph:
-            if display_width(current + ch) > width and current.strip():
+            w = _char_width(ch)
+            if used + w > width and current.strip():
                 head, sep, tail = current.rpartition(" ")
                 if sep and display_width(tail) < 16 and head.strip():
                     lines.append(head.rstrip())
@@ -93,9 +99,11 @@ def wrap(text: str, width: int = TEXT_WIDTH, indent: str = "", first: str | None
                 else:
                     lines.append(current.rstrip())
                     current = indent
+                used = display_width(current)
                 if ch == " ":
                     continue
             current += ch
+            used += w
         lines.append(current.rstrip())
         lead = indent
     return lines

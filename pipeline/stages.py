@@ -66,7 +66,7 @@ def open_workspace(config: Config) -> Workspace:
         rubric=rubric,
         registry=registry,
         keywords=KeywordExtractor(dictionary),
-        index=build_index(rubric, dictionary),
+        index=build_index(rubric, dictionary, registry=registry),
         assessment_year=config.assessment_year or rubric.year,
     )
 
@@ -260,9 +260,17 @@ def record_batch(ledger: Ledger, evidence: Sequence[Evidence], ws: Workspace, ru
     A run killed between the two leaves content read but not understood; the next plan lists it in
     ``to_understand`` and the run finishes the job."""
     ledger.record_evidence(evidence, reader_version=READER_VERSION, run_id=run_id)
-    for u in understand(evidence, ws):
-        ledger.record_understanding(u.sha256, u.facts, u.matches)
+    _record_understandings(ledger, evidence, ws)
     return len(evidence)
+
+
+def _record_understandings(ledger: Ledger, evidence: Sequence[Evidence], ws: Workspace) -> None:
+    """Facts and matches of what can be understood; empty ones for the rest (problem files, zip
+    bundles), so that the next plan does not list them as still to understand."""
+    done = {u.sha256: u for u in understand(evidence, ws)}
+    for ev in evidence:
+        u = done.get(ev.source.sha256)
+        ledger.record_understanding(ev.source.sha256, u.facts if u else Facts(), u.matches if u else ())
 
 
 def understand_recorded(ledger: Ledger, sources: Sequence[SourceFile], ws: Workspace) -> int:
@@ -272,8 +280,7 @@ def understand_recorded(ledger: Ledger, sources: Sequence[SourceFile], ws: Works
         text = ledger.text(s.sha256)
         if text is not None:
             evidence.append(Evidence(s, text))
-    for u in understand(evidence, ws):
-        ledger.record_understanding(u.sha256, u.facts, u.matches)
+    _record_understandings(ledger, evidence, ws)
     return len(evidence)
 
 
@@ -388,6 +395,86 @@ def send_reminders(
 
 
 # --------------------------------------------------------------------------------------------
+# Outputs that are still current
+# --------------------------------------------------------------------------------------------
+
+OUTPUTS_STAMP = "outputs.json"
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the last complete run published, and the fingerprint of the inputs it was made from."""
+
+    fingerprint: str
+    projected: float
+    projected_low: float
+    projected_high: float
+    problems: int
+
+
+def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
+    """Everything the outputs depend on: the inbox's contents and places, the overrides, the
+    rubric, the registry, the configuration, the code's version and the day (days left, reminders)."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline.overrides import overrides_path
+
+    try:
+        code = version("evidence-desk")
+    except PackageNotFoundError:
+        code = "dev"
+    digest = hashlib.sha256(f"{code}|{READER_VERSION}|{today.isoformat()}|{ws.config!r}".encode())
+    for extra in (overrides_path(ws.config.state), Path(ws.registry.source), Path(ws.rubric.source)):
+        if extra.is_file():
+            digest.update(hashlib.sha256(extra.read_bytes()).digest())
+    for f in discovery.files:
+        digest.update(f"{f.rel_path}\0{f.sha256}\0{f.department}\n".encode("utf-8", "surrogateescape"))
+    for sk in discovery.skipped:
+        digest.update(f"skip\0{sk.rel_path}\0{sk.reason}\n".encode("utf-8", "surrogateescape"))
+    for p in discovery.problems:
+        digest.update(f"problem\0{p.rel_path}\0{p.code}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def reuse_outputs(ws: Workspace, plan: Plan, fingerprint: str) -> Published | None:
+    """The last run's outputs when nothing was read or understood since and no input changed: a
+    nightly run over an unchanged inbox then costs a walk and a plan, not a rebuild."""
+    import json
+
+    if plan.to_read or plan.to_understand or plan.new or plan.changed or plan.withdrawn:
+        return None
+    stamp = ws.config.state / OUTPUTS_STAMP
+    try:
+        data = json.loads(stamp.read_text(encoding="utf-8"))
+        published = Published(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+    out = ws.config.outbox
+    needed = (out / WORKBOOK_NAME, out / "evidence.csv", out / "matrix.csv", out / "index.html")
+    if published.fingerprint != fingerprint or not all(p.is_file() for p in needed):
+        return None
+    return published
+
+
+def remember_outputs(ws: Workspace, fingerprint: str, outputs: Outputs, delivery: Delivery) -> None:
+    """Stamp the outputs as current, unless a message failed (the next run must try it again)."""
+    import json
+
+    from pipeline.atomic import atomic_write_text
+
+    stamp = ws.config.state / OUTPUTS_STAMP
+    if delivery.failed:
+        stamp.unlink(missing_ok=True)
+        return
+    m = outputs.matrix
+    published = Published(
+        fingerprint, m.projected, m.projected_low, m.projected_high, sum(1 for u in m.files if u.problems)
+    )
+    atomic_write_text(stamp, json.dumps(published.__dict__, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------------------------
 # The run summary
 # --------------------------------------------------------------------------------------------
 
@@ -408,6 +495,7 @@ class RunSummary:
     delivery: Delivery = field(default_factory=Delivery)
     outbox: Path = Path("outbox")
     transport: str = "eml"
+    outputs_reused: bool = False  # nothing changed since the last run: its outputs are still current
 
     def counts(self) -> dict[str, int | float]:
         return {
@@ -445,6 +533,21 @@ def summarise(
     )
 
 
+def summarise_reused(plan: Plan, discovery: Discovery, published: Published, ws: Workspace) -> RunSummary:
+    return RunSummary(
+        unchanged=len(plan.unchanged),
+        duplicates=len(plan.duplicates),
+        skipped=len(discovery.skipped),
+        problems=published.problems + len(discovery.problems),
+        projected=published.projected,
+        projected_low=published.projected_low,
+        projected_high=published.projected_high,
+        outbox=ws.config.outbox,
+        transport="SMTP" if ws.config.smtp.configured else "eml",
+        outputs_reused=True,
+    )
+
+
 def format_summary(s: RunSummary) -> str:
     """The few lines a clerk reads at the end of a run."""
     d = s.delivery
@@ -457,7 +560,9 @@ def format_summary(s: RunSummary) -> str:
         f"已撤回 {s.withdrawn}，跳过 {s.skipped}，有问题 {s.problems}。",
         f"预计得分：{s.projected:.1f} 分（区间 {s.projected_low:.1f}–{s.projected_high:.1f}）。",
         f"提醒：发送 {len(d.sent)} 封（{mail_where}），内容未变未重发 {len(d.unchanged)} 封，"
-        f"发送失败 {len(d.failed)} 封。",
+        f"发送失败 {len(d.failed)} 封。"
+        if not s.outputs_reused
+        else "自上次运行以来收件箱和设置均无变化，报表与提醒沿用上次结果（如需重建：evidence report）。",
     ]
     if d.no_address:
         shown = "、".join(d.no_address[:8]) + ("等" if len(d.no_address) > 8 else "")

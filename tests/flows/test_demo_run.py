@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from flows.evidence_flow import evidence_run
+from pipeline.cli import main
 from pipeline.demo import DemoManifest, write_demo_inbox
 from pipeline.stages import RunSummary
 
@@ -153,10 +154,17 @@ def test_the_consistency_check_finds_the_inconsistent_department(demo: DemoRun) 
 def test_a_second_run_reads_nothing_and_changes_nothing(demo: DemoRun) -> None:
     assert demo.second.read == 0
     assert demo.second.new == 0 and demo.second.changed == 0
+    assert demo.second.outputs_reused
     for name, before in demo.csv_first.items():
         assert (demo.outbox / name).read_bytes() == before, f"{name} differs between two runs"
     assert sorted(p.name for p in (demo.outbox / "mail").glob("*.eml")) == demo.mail_first
     assert demo.second.delivery.sent == [] and demo.second.delivery.receipts == []
+
+
+def test_rebuilding_from_the_ledger_gives_byte_identical_csvs(demo: DemoRun) -> None:
+    assert main(["report", "--inbox", str(demo.inbox), "--outbox", str(demo.outbox)]) == 0
+    for name, before in demo.csv_first.items():
+        assert (demo.outbox / name).read_bytes() == before, f"{name} differs after evidence report"
 
 
 def test_mail_is_chinese_and_department_specific(demo: DemoRun) -> None:
