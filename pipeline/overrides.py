@@ -8,8 +8,6 @@ could apply, the entry recorded for the content wins. An override always beats t
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 import unicodedata
 from collections.abc import Collection, Iterable
@@ -18,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.atomic import atomic_write_text
 from pipeline.errors import ConfigError
 from pipeline.models import Match
 
@@ -229,31 +228,7 @@ def _toml_entry(e: Override) -> str:
 def _write(state: Path, entries: list[Override]) -> None:
     text = _HEADER + "".join("\n" + _toml_entry(e) for e in entries)
     state.mkdir(parents=True, exist_ok=True)
-    target = overrides_path(state)
-    fd, tmp = tempfile.mkstemp(prefix=".overrides.", suffix=".tmp", dir=state)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(state)
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    atomic_write_text(overrides_path(state), text)
 
 
 def override_to_dict(e: Override) -> dict[str, Any]:
