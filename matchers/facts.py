@@ -36,6 +36,11 @@ def table_title(text: str) -> str:
     return ""  # no header row near the top: prose, whose title document_title finds
 
 
+# Keywords are shown to people (inspect, the evidence list), never scored: the head of a long 台账 or
+# report says what it is about as well as all of it, at a fraction of the tokenizing cost.
+KEYWORD_CHARS = 8000
+
+
 def extract_facts(
     text: str,
     filename: str,
@@ -68,5 +73,5 @@ def extract_facts(
         date=document_date(text),
         organ=organ,
         kind=classify_kind(text, filename, is_image=is_image, is_table=is_table),
-        keywords=keywords.keywords(text) if text.strip() else (),
+        keywords=keywords.keywords(text[:KEYWORD_CHARS]) if text.strip() else (),
     )
