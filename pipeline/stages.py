@@ -7,15 +7,20 @@ alone, ``evidence inspect`` reads and understands files without touching the led
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from matchers.facts import extract_facts
 from matchers.keywords import KeywordExtractor, build_dictionary
 from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many
+from pipeline.atomic import atomic_write_text
 from pipeline.binder import build_binder
 from pipeline.config import Config
 from pipeline.consistency import check_consistency
@@ -28,7 +33,7 @@ from pipeline.ledger import Ledger, Plan
 from pipeline.matrix import Matrix, build_matrix
 from pipeline.models import Evidence, Facts, Match, Problem, Rubric, SourceFile, Understood
 from pipeline.notify import Delivery, deliver, make_transport
-from pipeline.overrides import apply_overrides, load_overrides
+from pipeline.overrides import apply_overrides, load_overrides, overrides_path
 from pipeline.readers import ReadContext, read_evidence
 from pipeline.readers.archive import expand_zip
 from pipeline.reminders import build_messages
@@ -122,7 +127,6 @@ def make_batches(
 
 def batch_key(sources: Sequence[SourceFile]) -> str:
     """A batch's identity for result caching: the content hashes it reads and the reader version."""
-    import hashlib
 
     digest = hashlib.sha256(READER_VERSION.encode())
     for s in sources:
@@ -143,9 +147,6 @@ def newly_processed(plan: Plan, ledger: Ledger | None = None) -> list[str]:
 
 
 def today_in(timezone: str) -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(timezone)).date()
 
 
@@ -202,8 +203,7 @@ def read_bundle(source: SourceFile, ctx: ReadContext) -> list[Evidence]:
 
 
 def _ghost_hash(rel_path: str) -> str:
-    import hashlib
-
+    """A stable key for a refused zip member (never extracted, so it has no content hash)."""
     return "refused:" + hashlib.sha256(rel_path.encode("utf-8", "surrogateescape")).hexdigest()[:56]
 
 
@@ -415,10 +415,6 @@ class Published:
 def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
     """Everything the outputs depend on: the inbox's contents and places, the overrides, the
     rubric, the registry, the configuration, the code's version and the day (days left, reminders)."""
-    import hashlib
-    from importlib.metadata import PackageNotFoundError, version
-
-    from pipeline.overrides import overrides_path
 
     try:
         code = version("evidence-desk")
@@ -440,7 +436,6 @@ def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
 def reuse_outputs(ws: Workspace, plan: Plan, fingerprint: str) -> Published | None:
     """The last run's outputs when nothing was read or understood since and no input changed: a
     nightly run over an unchanged inbox then costs a walk and a plan, not a rebuild."""
-    import json
 
     if plan.to_read or plan.to_understand or plan.new or plan.changed or plan.withdrawn:
         return None
@@ -459,9 +454,6 @@ def reuse_outputs(ws: Workspace, plan: Plan, fingerprint: str) -> Published | No
 
 def remember_outputs(ws: Workspace, fingerprint: str, outputs: Outputs, delivery: Delivery) -> None:
     """Stamp the outputs as current, unless a message failed (the next run must try it again)."""
-    import json
-
-    from pipeline.atomic import atomic_write_text
 
     stamp = ws.config.state / OUTPUTS_STAMP
     if delivery.failed:
