@@ -3,7 +3,7 @@ every step is a function of ``pipeline.stages`` made a Prefect task here."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
@@ -17,13 +17,14 @@ from pipeline.ledger import Ledger
 open_workspace = task(name="载入考核细则与部门名册", cache_policy=NONE)(stages.open_workspace)
 discover_inbox = task(name="扫描收件箱", cache_policy=NONE)(stages.discover_inbox)
 plan_reads = task(name="比对台账", cache_policy=NONE)(stages.plan_reads)
+# Content-hash caching lives in the ledger (content read once, never again) and the OCR cache (pages
+# keyed by content hash): Prefect's own result persistence would pickle every text a second time.
 read_batch = task(
     name="读取文件",
     retries=2,
     retry_delay_seconds=[2, 10],
-    cache_key_fn=lambda _ctx, params: stages.batch_key(params["sources"]),
-    cache_expiration=timedelta(days=1),
-    persist_result=True,
+    cache_policy=NONE,
+    persist_result=False,
 )(stages.read_batch)
 record_batch = task(name="理解与匹配", cache_policy=NONE)(stages.record_batch)
 understand_recorded = task(name="补做上次未完成的匹配", cache_policy=NONE)(stages.understand_recorded)
@@ -62,8 +63,12 @@ def evidence_run(
         )
         futures = read_batch.map(batches, unmapped(stages.read_context(config)))
         read = 0
-        for number, future in enumerate(futures, 1):
+        for number in range(1, len(futures) + 1):
+            # Take each batch's result out of the list once recorded, so a 10,000-file run never
+            # holds every text in memory at once.
+            future, futures[number - 1] = futures[number - 1], None
             read += record_batch(ledger, future.result(), ws, run_id)
+            del future
             log.info("已读取第 %d/%d 批", number, len(batches))
         understand_recorded(ledger, plan.to_understand, ws)
         fingerprint = stages.inputs_fingerprint(ws, discovery, day)

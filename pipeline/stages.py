@@ -125,15 +125,6 @@ def make_batches(
     return batches
 
 
-def batch_key(sources: Sequence[SourceFile]) -> str:
-    """A batch's identity for result caching: the content hashes it reads and the reader version."""
-
-    digest = hashlib.sha256(READER_VERSION.encode())
-    for s in sources:
-        digest.update(f"{s.rel_path}\0{s.sha256}\n".encode("utf-8", "surrogateescape"))
-    return "read-" + digest.hexdigest()
-
-
 def newly_processed(plan: Plan, ledger: Ledger | None = None) -> list[str]:
     """Paths whose content was new or changed this run, or since the last run that finished: their
     departments get a receipt. A run killed before sending its receipts recorded the files already,
