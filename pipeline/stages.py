@@ -303,18 +303,21 @@ def current_files(ledger: Ledger, ws: Workspace) -> list[Understood]:
 
 
 def consistency_problems(ledger: Ledger, files: Sequence[Understood], ws: Workspace) -> list[Problem]:
-    """The rubric's own cross-checks (report counts vs 台账 rows, 名单 vs 检查记录), per department."""
-    by_department: dict[str, list[Evidence]] = {}
+    """The rubric's own cross-checks (report counts vs 台账 rows, 名单 vs 检查记录), per department.
+
+    One department's texts and tables are loaded at a time: at 10,000 files all of them at once
+    would be most of a run's memory."""
+    by_department: dict[str, list[Understood]] = {}
     for u in files:
-        department = u.source.department or u.facts.organ
-        if not department or u.problems or u.duplicate_of:
-            continue
-        tables = ledger.tables(u.source.sha256)
-        text = ledger.text(u.source.sha256) or ""
-        by_department.setdefault(department, []).append(Evidence(u.source, text, tables=tables))
+        if u.department and not u.problems and not u.duplicate_of:
+            by_department.setdefault(u.department, []).append(u)
     problems: list[Problem] = []
     for department in sorted(by_department):
-        problems.extend(check_consistency(department, by_department[department]))
+        evidence = [
+            Evidence(u.source, ledger.text(u.source.sha256) or "", tables=ledger.tables(u.source.sha256))
+            for u in by_department[department]
+        ]
+        problems.extend(check_consistency(department, evidence))
     return problems
 
 
