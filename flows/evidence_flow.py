@@ -63,13 +63,16 @@ def evidence_run(
         )
         futures = read_batch.map(batches, unmapped(stages.read_context(config)))
         read = 0
-        for number in range(1, len(futures) + 1):
-            # Take each batch's result out of the list once recorded, so a 10,000-file run never
-            # holds every text in memory at once.
-            future, futures[number - 1] = futures[number - 1], None
-            read += record_batch(ledger, future.result(), ws, run_id)
-            del future
-            log.info("已读取第 %d/%d 批", number, len(batches))
+        try:
+            for number in range(1, len(futures) + 1):
+                # Take each batch's result out of the list once recorded, so a 10,000-file run never
+                # holds every text in memory at once.
+                future, futures[number - 1] = futures[number - 1], None
+                read += record_batch(ledger, future.result(), ws, run_id)
+                del future
+                log.info("已读取第 %d/%d 批", number, len(batches))
+        finally:
+            stages.release_readers()
         understand_recorded(ledger, plan.to_understand, ws)
         fingerprint = stages.inputs_fingerprint(ws, discovery, day)
         published = stages.reuse_outputs(ws, plan, fingerprint)

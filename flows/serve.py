@@ -20,6 +20,7 @@ from prefect.schedules import Cron
 
 from flows.evidence_flow import evidence_run
 from pipeline.config import Config
+from pipeline.errors import ConfigError
 from pipeline.watch import snapshot, wait_until_stable
 
 DEPLOYMENT = "nightly"
@@ -66,7 +67,7 @@ def serve(
     schedule = Cron(cron, timezone=config.timezone)
     parameters = _flow_parameters(config, config_file)
     if pool:
-        return _deploy_to_pool(pool, schedule, parameters)
+        return _deploy_to_pool(config, pool, schedule, parameters)
 
     stop = threading.Event()
 
@@ -98,17 +99,36 @@ def serve(
     return 0
 
 
-def _deploy_to_pool(pool: str, schedule: Cron, parameters: dict[str, str | None]) -> int:
+def _deploy_to_pool(config: Config, pool: str, schedule: Cron, parameters: dict[str, str | None]) -> int:
     """Several counties, one server: register this county's deployment in a work pool; a
-    ``prefect worker start --pool <pool>`` on any machine with the project installed runs it."""
-    project = Path(__file__).resolve().parents[1]
+    ``prefect worker start --pool <pool>`` on any machine with the project installed (and the county's
+    folders at the same paths) runs it.
+
+    The run starts in this county's folder, as ``evidence run`` would here: its ``evidence.toml``,
+    ``departments.toml`` and relative paths are found there, not in the worker's folder. The flow is
+    therefore named by module (installed with the project), and the run gets the environment
+    ``configure_prefect`` gives every run (no telemetry, Prefect home and temp files in the state folder).
+    """
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    from pipeline.runtime import configure_prefect
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_work_pool(pool)
+        except ObjectNotFound as e:
+            raise ConfigError(
+                f"Prefect 服务上没有工作池 {pool}，请先创建：prefect work-pool create {pool} --type process"
+            ) from e
     county = Path(parameters["inbox"] or "inbox").resolve().parent.name
-    flow = evidence_run.from_source(source=str(project), entrypoint="flows/evidence_flow.py:evidence_run")
+    flow = evidence_run.from_source(source=str(Path.cwd()), entrypoint="flows.evidence_flow.evidence_run")
     flow.deploy(
         name=f"{DEPLOYMENT}-{county}",
         work_pool_name=pool,
         schedules=[schedule],
         parameters=parameters,
+        job_variables={"env": configure_prefect(config.state, {})},
         build=False,
         push=False,
     )

@@ -170,12 +170,16 @@ def _cache_dir() -> Path:
 
 
 def _load_idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table, read line by line from the package's data file.
+
+    Not through ``jieba.analyse``: importing that module builds a second copy of the same table
+    (~100 MB resident) for its default extractor, which we never use."""
     idf: dict[str, float] = {}
-    text = resources.files("jieba.analyse").joinpath("idf.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        word, _, value = line.partition(" ")
-        if value:
-            idf[word] = float(value)
+    with resources.files("jieba").joinpath("analyse", "idf.txt").open(encoding="utf-8") as f:
+        for line in f:
+            word, _, value = line.rstrip("\n").partition(" ")
+            if value:
+                idf[word] = float(value)
     median = sorted(idf.values())[len(idf) // 2] if idf else 10.0
     return idf, median
 

@@ -8,6 +8,7 @@ become a Chinese message on stderr and exit code 2 — never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -165,18 +166,33 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         manifest = write_demo_inbox(config.inbox, force=True)
         _print(f"收件箱为空，已生成演示资料 {len(manifest.files)} 个文件：{config.inbox}")
-    from pipeline.runtime import configure_prefect
+    from pipeline.runtime import STARTUP_TIMEOUT_S, configure_prefect
 
     configure_prefect(config.state)
-    from flows.evidence_flow import evidence_run  # imports prefect: after the environment is set
-    from pipeline.stages import format_summary
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        from flows.localserver import TemporaryServer
 
-    summary = evidence_run(
-        config_file=str(args.config) if getattr(args, "config", None) else None,
-        inbox=str(config.inbox),
-        outbox=str(config.outbox),
-        departments=str(config.departments) if config.departments else None,
-    )
+        server = TemporaryServer(config)  # boots while the run imports its libraries
+    try:
+        from flows.evidence_flow import evidence_run  # imports prefect: after the environment is set
+        from flows.localserver import ServerNotReady
+        from pipeline.stages import format_summary
+
+        try:
+            api = server.serving(STARTUP_TIMEOUT_S) if server else contextlib.nullcontext()
+            with api:
+                summary = evidence_run(
+                    config_file=str(args.config) if getattr(args, "config", None) else None,
+                    inbox=str(config.inbox),
+                    outbox=str(config.outbox),
+                    departments=str(config.departments) if config.departments else None,
+                )
+        except ServerNotReady as e:
+            raise _UsageError(str(e)) from e
+    finally:
+        if server is not None:
+            server.stop()
     _print(format_summary(summary))
     return EXIT_OK
 
@@ -237,6 +253,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     configure_prefect(config.state)
     server = None
+    if args.pool and not os.environ.get("PREFECT_API_URL"):
+        # A deployment on a private local server would reach no worker (and leave that server running).
+        raise _UsageError(
+            f"使用 --pool 时请先设置 PREFECT_API_URL，指向各县共用的 Prefect 服务（工作池 {args.pool} 所在）"
+        )
     if not os.environ.get("PREFECT_API_URL"):
         from flows.localserver import start_local_server
 

@@ -28,7 +28,11 @@ class Limits:
     zip_max_depth: int = 2
     max_image_pixels: int = 80_000_000
     max_pdf_pages: int = 300
-    ocr_workers: int = 1  # ~1 GB per worker
+    ocr_workers: int = 1  # processes that may OCR at once; each gets cpu_count // ocr_workers threads
+    # Reader processes beside the run's own (0: read in the run's process). One keeps the second core
+    # of a 2-core machine for understanding and recording what it reads; each holds an OCR engine
+    # (~130 MB idle, ~0.5 GB while it reads a page).
+    read_workers: int = 1
     ocr_dpi: int = 200
     libreoffice_timeout_s: int = 120
 

@@ -199,8 +199,12 @@ def _classify(evidence: Evidence, table: Table) -> _Sheet | None:
     return _Sheet(evidence, table, role, header, tuple(rows), name_col)
 
 
-def _labels(sheets: Sequence[_Sheet]) -> str:
-    return "".join(f"《{label}》" for label in dict.fromkeys(s.label for s in sheets))
+def _labels(sheets: Sequence[_Sheet], limit: int = 3) -> str:
+    """The tables a finding rests on, named; a department with hundreds of 台账 gets the first few
+    and a count, not a message the length of its whole folder (repeated for every report)."""
+    labels = list(dict.fromkeys(s.label for s in sheets))
+    shown = "".join(f"《{label}》" for label in labels[:limit])
+    return shown if len(labels) <= limit else f"{shown}等{len(labels)}份表格"
 
 
 def _few(names: Sequence[str], limit: int = 5) -> str:

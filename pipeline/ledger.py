@@ -48,7 +48,7 @@ SCHEMA_VERSION = 1
 LEDGER_FILE = "ledger.sqlite3"
 
 # Problems that depend on the machine, not the file: the content is read again on the next run.
-RETRY_CODES = frozenset({"missing_tool", "timeout"})
+RETRY_CODES = frozenset({"missing_tool", "timeout", "reader_failed", "reader_crashed"})
 
 _SCHEMA_V1 = """
 CREATE TABLE files (

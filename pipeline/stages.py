@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from matchers.facts import extract_facts
 from matchers.keywords import KeywordExtractor, build_dictionary
 from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many
+from pipeline import readpool
 from pipeline.atomic import atomic_write_text
 from pipeline.binder import build_binder
 from pipeline.config import Config
@@ -28,14 +29,13 @@ from pipeline.csvout import write_evidence_csv, write_matrix_csv
 from pipeline.dashboard import write_dashboard
 from pipeline.departments import DepartmentRegistry, load_departments
 from pipeline.discover import Discovery, discover
-from pipeline.errors import ReaderError
 from pipeline.ledger import Ledger, Plan
 from pipeline.matrix import Matrix, build_matrix
 from pipeline.models import Evidence, Facts, Match, Problem, Rubric, SourceFile, Understood
 from pipeline.notify import Delivery, deliver, make_transport
 from pipeline.overrides import apply_overrides, load_overrides, overrides_path
-from pipeline.readers import ReadContext, read_evidence
-from pipeline.readers.archive import expand_zip
+from pipeline.readers import ReadContext
+from pipeline.reading import read_sources
 from pipeline.reminders import build_messages
 from pipeline.reports import write_department_reports
 from pipeline.rubric import read_rubric
@@ -85,9 +85,20 @@ def _all_names(registry: DepartmentRegistry) -> list[str]:
 
 
 def read_context(config: Config) -> ReadContext:
+    limits = config.limits
+    # Each reader process may OCR: the OCR threads are shared out between them.
+    limits = replace(limits, ocr_workers=max(limits.ocr_workers, limits.read_workers))
     return ReadContext(
-        limits=config.limits, scratch=config.scratch.absolute(), ocr_cache=(config.state / "ocr").absolute()
+        limits=limits,
+        scratch=config.scratch.absolute(),
+        ocr_cache=(config.state / "ocr").absolute(),
+        workers=limits.read_workers,
     )
+
+
+def release_readers() -> None:
+    """Stop the reader processes at the end of a run."""
+    readpool.close_shared()
 
 
 # --------------------------------------------------------------------------------------------
@@ -146,56 +157,11 @@ def today_in(timezone: str) -> date:
 # --------------------------------------------------------------------------------------------
 
 
-def read_one(source: SourceFile, ctx: ReadContext) -> Evidence:
-    """Typed reader errors become the file's problem; anything else propagates (Prefect retries)."""
-    try:
-        return read_evidence(source, ctx)
-    except ReaderError as e:
-        problem = Problem(source.rel_path, e.code, e.message, e.detail)
-        return Evidence(source, "", problems=(problem,))
-
-
 def read_batch(sources: Sequence[SourceFile], ctx: ReadContext) -> list[Evidence]:
-    """Read a batch. A zip bundle yields its own record (listing problems) followed by its members."""
-    out: list[Evidence] = []
-    for source in sources:
-        if source.format == "zip":
-            out.extend(read_bundle(source, ctx))
-        else:
-            out.append(read_one(source, ctx))
-    return out
-
-
-def read_bundle(source: SourceFile, ctx: ReadContext) -> list[Evidence]:
-    members, problems = expand_zip(source, ctx.scratch, ctx.limits)
-    own = tuple(p for p in problems if p.rel_path == source.rel_path)
-    member_problems: dict[str, list[Problem]] = {}
-    for p in problems:
-        if p.rel_path != source.rel_path:
-            member_problems.setdefault(p.rel_path, []).append(p)
-    listing = "\n".join(m.rel_path.rsplit("!/", 1)[-1] for m in members)
-    bundle = Evidence(source, f"压缩包，包含 {len(members)} 个文件：\n{listing}", problems=own)
-    out = [bundle]
-    seen: set[str] = set()
-    for member in members:
-        seen.add(member.rel_path)
-        ev = read_one(member, ctx)
-        extra = tuple(member_problems.get(member.rel_path, ()))
-        out.append(replace(ev, problems=ev.problems + extra) if extra else ev)
-    for rel_path, probs in member_problems.items():
-        if rel_path not in seen:  # refused members (zip slip, bombs): listed, never extracted
-            ghost = SourceFile(
-                path="", rel_path=rel_path, department=source.department, folder=source.folder,
-                sha256=_ghost_hash(rel_path), size=0, mtime=source.mtime, format="unknown",
-                container=source.rel_path,
-            )  # fmt: skip
-            out.append(Evidence(ghost, "", problems=tuple(probs)))
-    return out
-
-
-def _ghost_hash(rel_path: str) -> str:
-    """A stable key for a refused zip member (never extracted, so it has no content hash)."""
-    return "refused:" + hashlib.sha256(rel_path.encode("utf-8", "surrogateescape")).hexdigest()[:56]
+    """Read a batch, in a reader process when ``ctx.workers`` asks for one (see ``pipeline.readpool``)."""
+    if ctx.workers > 0 and readpool.can_spawn():
+        return readpool.shared(ctx.workers).read(sources, ctx)
+    return read_sources(sources, ctx)
 
 
 # --------------------------------------------------------------------------------------------

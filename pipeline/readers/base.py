@@ -26,6 +26,7 @@ class ReadContext:
     limits: Limits
     scratch: Path  # a private folder for temporary files (LibreOffice output, rendered pages)
     ocr_cache: Path | None = None  # folder for OCR results keyed by content hash
+    workers: int = 0  # reader processes to read in (``pipeline.readpool``); 0: this process
 
 
 Reader = Callable[[SourceFile, ReadContext], Evidence]
