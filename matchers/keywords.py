@@ -15,6 +15,7 @@ import logging
 import math
 import re
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -198,18 +199,27 @@ class KeywordExtractor:
     def __init__(self, dictionary: Sequence[str]) -> None:
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self.dictionary: frozenset[str] = frozenset(dictionary)
-        self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.tmp_dir = str(_cache_dir())
-        self._tokenizer.initialize()
-        for term in dictionary:
-            if " " not in term:
-                self._tokenizer.add_word(term, freq=200_000)
-        self._idf, self._idf_median = _load_idf()
         self._pieces: dict[str, list[str]] = {}
-        self._idf_max = max(self._idf.values(), default=12.0)
+        self._lock = threading.Lock()
+        self._loaded: tuple[jieba.Tokenizer, dict[str, float], float, float] | None = None
+
+    def _load(self) -> tuple[jieba.Tokenizer, dict[str, float], float, float]:
+        """The tokenizer and the IDF table (~100 MB, ~2 s), on first use: a run in which nothing
+        changed, or one that is still OCR-ing photos, does not need them."""
+        with self._lock:
+            if self._loaded is None:
+                tokenizer = jieba.Tokenizer()
+                tokenizer.tmp_dir = str(_cache_dir())
+                tokenizer.initialize()
+                for term in sorted(self.dictionary):
+                    if " " not in term:
+                        tokenizer.add_word(term, freq=200_000)
+                idf, median = _load_idf()
+                self._loaded = (tokenizer, idf, median, max(idf.values(), default=12.0))
+            return self._loaded
 
     def tokens(self, text: str) -> list[str]:
-        return self._tokenizer.lcut(text, HMM=False)
+        return self._load()[0].lcut(text, HMM=False)
 
     def _piece_words(self, piece: str) -> list[str]:
         """The kept tokens of one line or table cell; short pieces are cached across documents."""
@@ -241,15 +251,12 @@ class KeywordExtractor:
         if not counts:
             return ()
         total = sum(counts.values())
+        _, idf, idf_median, idf_max = self._load()
 
         def weight(token: str) -> float:
             if token in self.dictionary:
-                return (counts[token] / total) * self._idf_max * self.BOOST
-            return (
-                (counts[token] / total)
-                * self._idf.get(token, self._idf_median)
-                * (1 + 0.1 * math.log(len(token)))
-            )
+                return (counts[token] / total) * idf_max * self.BOOST
+            return (counts[token] / total) * idf.get(token, idf_median) * (1 + 0.1 * math.log(len(token)))
 
         ranked = sorted(counts, key=lambda t: (-weight(t), first[t]))
         return tuple(ranked[:top])

@@ -122,13 +122,14 @@ def make_batches(
     """Group files so one Prefect task reads many (a task run costs 15–40 ms); OCR-bound files
     (images, PDFs) go in smaller batches so that two workers share the slow ones evenly.
 
-    Photos come last: OCR keeps both cores busy and leaves almost no text to understand, while the
-    text formats are read on one core and leave the other to understand what the last batch held.
-    Interleaved, the run's understanding slowed every OCR pass down."""
+    Photos come first, together: OCR keeps both cores busy and leaves little text to understand,
+    while the text formats are read on one core and leave the other to understand what the batch
+    before held (interleaved, understanding slowed every OCR pass down). First rather than last, the
+    reader's OCR peak comes while the run's own process is still small."""
     batches: list[list[SourceFile]] = []
     current: list[SourceFile] = []
     weight = 0
-    for f in sorted(files, key=lambda s: (s.format == "image", s.rel_path)):
+    for f in sorted(files, key=lambda s: (s.format != "image", s.rel_path)):
         cost = f.size + (8 << 20 if f.format in ("image", "pdf") else 0)
         if current and (len(current) >= max_files or weight + cost > max_bytes):
             batches.append(current)

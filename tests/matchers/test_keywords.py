@@ -65,5 +65,14 @@ def test_keywords_of_empty_or_punctuation_text(extractor: KeywordExtractor) -> N
 
 
 def test_private_tokenizer_leaves_the_global_one_alone(extractor: KeywordExtractor) -> None:
-    assert extractor._tokenizer is not jieba.dt
+    extractor.tokens("钢8条")  # loads the private tokenizer
+    assert extractor._load()[0] is not jieba.dt
     assert "钢8条" not in jieba.dt.FREQ or not jieba.dt.initialized
+
+
+def test_the_tokenizer_is_loaded_on_first_use_only() -> None:
+    """A run in which nothing changed never tokenizes: it must not pay ~100 MB and ~2 s for jieba."""
+    fresh = KeywordExtractor(["钢8条"])
+    assert fresh._loaded is None
+    assert "钢8条" in fresh.keywords("落实钢8条要求，钢8条全面清零")
+    assert fresh._loaded is not None
