@@ -36,13 +36,10 @@ def start_local_server(config: Config, *, timeout_s: float = 180.0) -> subproces
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"Prefect 服务未能启动，详见 {config.state / 'prefect-server.log'}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
-                if r.status == 200:
-                    os.environ["PREFECT_API_URL"] = url
-                    return process
-        except OSError:
-            time.sleep(1)
+        if answers(url):
+            os.environ["PREFECT_API_URL"] = url
+            return process
+        time.sleep(1)
     process.terminate()
     raise RuntimeError(
         f"Prefect 服务在 {timeout_s:.0f} 秒内未就绪，详见 {config.state / 'prefect-server.log'}"
@@ -99,12 +96,9 @@ class TemporaryServer:
                     self._start()
                     continue
                 raise ServerNotReady(f"Prefect 临时服务未能启动，详见 {self._log_path}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
+            if answers(self.url):
+                return
+            time.sleep(0.1)
         raise ServerNotReady(f"Prefect 临时服务在 {timeout_s:.0f} 秒内未就绪，详见 {self._log_path}")
 
     @contextlib.contextmanager
@@ -150,6 +144,15 @@ def _drain_prefect_workers() -> None:
             await result
 
     run_coro_as_sync(drain())
+
+
+def answers(api_url: str) -> bool:
+    """Whether the Prefect API at ``api_url`` is up (its ``/health`` says 200)."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
 
 
 def free_port() -> int:

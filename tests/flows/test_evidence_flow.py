@@ -7,7 +7,6 @@ import asyncio
 import csv
 import email
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +35,7 @@ from tests.builders.inbox import (
     write_config,
     write_departments,
 )
+from tests.builders.net import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -226,12 +226,6 @@ class HoldingSink:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _evidence_run(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     code = "import sys; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
     args = ["run", "--inbox", "inbox", "--outbox", "outbox", "--departments", "departments.toml"]
@@ -252,7 +246,7 @@ def test_a_run_killed_while_sending_and_run_again_sends_each_message_once(
     build_inbox(tmp_path / "inbox")
     addresses = write_departments(tmp_path / "departments.toml")
     write_config(tmp_path / "evidence.toml", {"deadline": DEADLINE.isoformat()})
-    port = _free_port()
+    port = free_port()
     sink = HoldingSink(hold_after=5)
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()

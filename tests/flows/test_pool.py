@@ -8,7 +8,6 @@ import csv
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,10 +19,12 @@ from typing import Any
 
 import pytest
 
+from flows.localserver import answers
 from pipeline.cli import EXIT_ERROR
 from pipeline.departments import bundled_departments_path
 from pipeline.stages import WORKBOOK_NAME
 from tests.builders.inbox import add_new_file, build_inbox, write_config
+from tests.builders.net import free_port, port_open
 
 PROJECT = Path(__file__).resolve().parents[2]
 POOL = "countypool"
@@ -36,18 +37,6 @@ SHEHONG_PLAN = (
     "射洪市安全生产专项整治工作方案\n为深入开展安全生产专项整治，制定本方案。整治时间：2022年3月至12月。\n"
     "射洪市安全生产专班\n2022年3月1日\n"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _api(url: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -107,12 +96,9 @@ def _wait_healthy(url: str, process: subprocess.Popen[str], log: Path, timeout: 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, log.read_text(encoding="utf-8")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
+        if answers(url):
+            return
+        time.sleep(0.5)
     pytest.fail(f"the Prefect server did not answer in {timeout:.0f} s:\n{log.read_text(encoding='utf-8')}")
 
 
@@ -156,7 +142,7 @@ def _shehong(county: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_one_worker_runs_two_counties_deployments_from_one_pool(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     server_env = _base_env(tmp_path / "server-home")
     server_env["PREFECT_UI_ENABLED"] = "false"
@@ -256,11 +242,11 @@ def test_one_worker_runs_two_counties_deployments_from_one_pool(tmp_path: Path) 
         server_out = _stop(server, signal.SIGINT)
     assert server.returncode is not None, server_out
     time.sleep(0.5)
-    assert not _port_open(port), "the Prefect server stopped"
+    assert not port_open(port), "the Prefect server stopped"
 
 
 def test_serve_pool_needs_the_shared_server_and_starts_none_of_its_own(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     write_config(tmp_path / "evidence.toml", {"serve_port": port})
     env = _base_env(tmp_path / "client-home")
     process = _serve_pool(tmp_path, env)
@@ -270,4 +256,4 @@ def test_serve_pool_needs_the_shared_server_and_starts_none_of_its_own(tmp_path:
         _stop(process)
     assert process.returncode == EXIT_ERROR, out
     assert "使用 --pool 时请先设置 PREFECT_API_URL" in out and "Traceback" not in out, out
-    assert not _port_open(port), "no private Prefect server was started"
+    assert not port_open(port), "no private Prefect server was started"

@@ -7,7 +7,6 @@ import csv
 import os
 import queue
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,21 +16,10 @@ from pathlib import Path
 import pytest
 
 from tests.builders.inbox import NEW_FILE, add_new_file, write_config
+from tests.builders.net import free_port, port_open
 
 PROJECT = Path(__file__).resolve().parents[2]
 SCHEDULE = "定时运行：0 2 * * *（Asia/Shanghai）"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 class Output:
@@ -76,7 +64,7 @@ def _evidence_csv_files(outbox: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_serve_shows_its_schedule_runs_on_a_new_file_and_stops_on_sigint(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     write_config(tmp_path / "evidence.toml", {"serve_port": port, "watch_quiet_s": 2})
     (tmp_path / "inbox" / NEW_FILE.split("/")[0]).mkdir(parents=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EVIDENCE_"))}
@@ -94,7 +82,7 @@ def test_serve_shows_its_schedule_runs_on_a_new_file_and_stops_on_sigint(tmp_pat
     out = Output(process)
     try:
         assert out.wait_for(SCHEDULE, timeout=120), out.drain()
-        assert _port_open(port), "the local Prefect server answers on 127.0.0.1"
+        assert port_open(port), "the local Prefect server answers on 127.0.0.1"
         assert out.wait_for("按 Ctrl-C 停止。", timeout=10), out.drain()
         time.sleep(1)  # the watcher thread starts with serve(); give it a moment to watch
         add_new_file(tmp_path / "inbox")
@@ -114,5 +102,5 @@ def test_serve_shows_its_schedule_runs_on_a_new_file_and_stops_on_sigint(tmp_pat
     assert code_ == 0, text
     assert "已停止。" in text and "Traceback" not in text
     time.sleep(0.5)
-    assert not _port_open(port), "the Prefect server stopped with it"
+    assert not port_open(port), "the Prefect server stopped with it"
     assert (tmp_path / "outbox" / ".state" / "prefect").is_dir(), "Prefect's home is in the state folder"

@@ -11,7 +11,6 @@ import email
 import io
 import ipaddress
 import smtplib
-import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from pipeline.notify import Delivery, EmlTransport, Message, SmtpTransport, deli
 from pipeline.reminders import build_messages
 from pipeline.rubric import read_rubric
 from tests.builders.inbox import write_departments
+from tests.builders.net import free_port
 from tests.builders.understood import understood
 
 TODAY = date(2022, 12, 1)
@@ -144,16 +144,10 @@ class Sink:
         return {r.message["X-Evidence-Key"]: r for r in self.received}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def sink() -> Iterator[tuple[Sink, int]]:
     handler = Sink()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -352,7 +346,7 @@ def test_tls_modes_and_auth(mode: str, world: World, tmp_path: Path, monkeypatch
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts our self-signed server
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
-    handler, port = Sink(), _free_port()
+    handler, port = Sink(), free_port()
     # aiosmtpd only counts STARTTLS as TLS for AUTH; over implicit TLS the whole session is encrypted.
     kwargs: dict[str, Any] = {"authenticator": _authenticator, "auth_require_tls": mode == "starttls"}
     if mode == "starttls":
@@ -415,7 +409,7 @@ def test_connection_refused_is_retried_then_reported(world: World, tmp_path: Pat
     slept: list[float] = []
     message = _by_department(world.messages())[ZHUJIAN]
     with _ledger(tmp_path) as ledger:
-        delivery = _send([message], _smtp(_free_port()), ledger, retries=4, sleep=slept.append)
+        delivery = _send([message], _smtp(free_port()), ledger, retries=4, sleep=slept.append)
         assert [d for d, _ in delivery.failed] == [ZHUJIAN] and slept == [1.0, 2.0, 4.0]
         assert ledger.last_sent(ZHUJIAN) is None
 
