@@ -129,6 +129,21 @@ class Phase:
     rss_mb: float  # the phase process's own peak (ru_maxrss)
     tree_rss_mb: float  # peak of the process tree's summed RSS, sampled every 0.1 s
     detail: dict[str, Any] = field(default_factory=dict)
+    # At the tree's peak: each role's RSS (the phase's own process, reader processes, the Prefect
+    # server) and when it happened, in seconds from the phase's start.
+    tree_at_peak: dict[str, float] = field(default_factory=dict)
+    tree_peak_at_s: float = 0.0
+
+
+def _role(cmdline: list[str]) -> str:
+    text = " ".join(cmdline)
+    if "uvicorn" in text or "prefect.server" in text:
+        return "server"
+    if "resource_tracker" in text:
+        return "other"
+    if "spawn_main" in text:
+        return "reader"
+    return "other"
 
 
 def _env() -> dict[str, str]:
@@ -146,19 +161,26 @@ def run_phase(name: str, args: list[str], cwd: Path) -> Phase:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", *args, "--result", str(result)]
     log = open(cwd / f"{name}.log", "w")  # noqa: SIM115 - closed below, after the child ends
     proc = subprocess.Popen(cmd, cwd=cwd, env=_env(), stdout=log, stderr=subprocess.STDOUT)
-    peak = 0.0
+    peak, peak_at, at_peak = 0.0, 0.0, dict[str, float]()
     done = threading.Event()
+    started = time.perf_counter()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_at, at_peak
+        roles: dict[int, str] = {}
         try:
             root = psutil.Process(proc.pid)
             while not done.is_set():
-                total = 0
+                parts: dict[str, float] = {}
                 for p in (root, *root.children(recursive=True)):
                     with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
-                peak = max(peak, total / 2**20)
+                        if p.pid not in roles:
+                            roles[p.pid] = "run" if p.pid == root.pid else _role(p.cmdline())
+                        role = roles[p.pid]
+                        parts[role] = parts.get(role, 0.0) + p.memory_info().rss / 2**20
+                total = sum(parts.values())
+                if total > peak:
+                    peak, peak_at, at_peak = total, time.perf_counter() - started, parts
                 done.wait(0.1)
         except psutil.Error:
             return
@@ -173,7 +195,13 @@ def run_phase(name: str, args: list[str], cwd: Path) -> Phase:
         tail = (cwd / f"{name}.log").read_text(errors="replace")[-3000:]
         raise SystemExit(f"phase {name} failed ({code}):\n{tail}")
     data = json.loads(result.read_text())
-    return Phase(name, data.pop("wall_s"), data.pop("rss_mb"), peak, data)
+    rounded = {k: float(round(v)) for k, v in sorted(at_peak.items())}
+    return Phase(name, data.pop("wall_s"), data.pop("rss_mb"), peak, data, rounded, round(peak_at, 1))
+
+
+def _parts(at_peak: dict[str, float]) -> str:
+    names = {"run": "运行进程", "reader": "读取进程", "server": "Prefect 服务", "other": "其他"}
+    return "，".join(f"{names.get(k, k)} {v:.0f}" for k, v in at_peak.items())
 
 
 def _warm_page_cache(root: Path) -> int:
@@ -237,7 +265,8 @@ def bench_n(n: int, seed: int, changed_share: float) -> dict[str, Any]:
     def go(name: str, *args: str) -> Phase:
         phases[name] = p = run_phase(name, list(args), work)
         print(
-            f"[N={n}] {name}: {p.wall_s:.1f} 秒，峰值内存 {p.rss_mb:.0f} MB（进程树 {p.tree_rss_mb:.0f} MB）",
+            f"[N={n}] {name}: {p.wall_s:.1f} 秒，峰值内存 {p.rss_mb:.0f} MB（进程树 {p.tree_rss_mb:.0f} MB，"
+            f"第 {p.tree_peak_at_s:.0f} 秒：{_parts(p.tree_at_peak)}）",
             flush=True,
         )
         return p

@@ -73,7 +73,14 @@ class TemporaryServer:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
         env.update(
-            {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+            {
+                "PREFECT_UI_ENABLED": "0",
+                "PREFECT__SERVER_EPHEMERAL": "1",
+                "PREFECT__SERVER_FINAL": "1",
+                # Automations are set up on a county's own server, never on a run's temporary one:
+                # without the triggers service the server holds ~35 MB less.
+                "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+            }
         )
         with open(self._log_path, "ab") as log:
             self.process = subprocess.Popen(

@@ -1,7 +1,9 @@
 """Offline OCR of page images and photos with rapidocr-onnxruntime (PP-OCRv4 models inside the wheel).
 
-Costs measured on the 2-core machines: ~1 GB resident for the engine and 2–3 s per A4 page at 200 dpi.
-Hence one engine per process, created on first use, and a lock so that threads of one process never
+Costs measured on the 2-core machines: 2–3 s per A4 page at 200 dpi. The text detector holds ~320 MB
+of activations per megapixel it looks at, so a page looked at whole (RapidOCR works at up to 2,000 px:
+3 MP) took ~1 GB; it now looks at horizontal bands of at most ``DET_BAND_PIXELS`` (``BandedDetector``),
+which bounds the transient at ~300 MB whatever the image. One engine per process, created on first use, and a lock so that threads of one process never
 run two pages at once (ONNX Runtime already spreads one page over the cores it is given). Parallelism
 across processes is the flow's business: ``Limits.ocr_workers`` processes, each given
 ``cpu_count // ocr_workers`` threads (``ocr_threads``) so the workers do not oversubscribe the cores.
@@ -13,11 +15,13 @@ turns red ink light while black print stays black, so such pages are read throug
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +40,11 @@ WEAK_CONFIDENCE = 0.85
 MAX_SIDE = 2500
 # The red channel of seal ink on a scan; at and above it a pixel counts as paper.
 SEAL_RED_LEVEL = 200
+
+# The detector sees the page in horizontal bands of at most this many pixels, overlapping by
+# ``DET_BAND_OVERLAP`` px: a line up to that tall lies whole in the band whose core holds its centre.
+DET_BAND_PIXELS = 1_000_000
+DET_BAND_OVERLAP = 128
 
 _engine: Any = None
 _engine_lock = threading.Lock()
@@ -73,8 +82,127 @@ def _get_engine(threads: int | None) -> Any:
         n = threads if threads is not None else ocr_threads(1)
         cv2.setNumThreads(n)
         # intra_op_num_threads reaches every ONNX session (det, cls, rec); -1 would mean all cores.
-        _engine = RapidOCR(intra_op_num_threads=n, inter_op_num_threads=1)
+        engine = RapidOCR(intra_op_num_threads=n, inter_op_num_threads=1)
+        engine.text_det = BandedDetector(engine.text_det)
+        _engine = engine
     return _engine
+
+
+class BandedDetector:
+    """RapidOCR's text detector, run over horizontal bands of a large image instead of all of it.
+
+    Only images the wrapped detector would look at as they are (no upscaling) are banded, so each
+    band is seen at the very scale the whole would be. A box is kept only from the band whose core
+    (up to the middle of its overlap with each neighbour) holds its centre: the cores tile the image,
+    so a line no taller than the overlap is found once, in a band that holds it whole. Text taller
+    than the overlap (a banner in a photo) is cut by every band edge it crosses; its pieces are
+    joined into one box.
+    """
+
+    def __init__(
+        self, inner: Any, max_pixels: int = DET_BAND_PIXELS, overlap: int = DET_BAND_OVERLAP
+    ) -> None:
+        self.inner = inner
+        self.max_pixels = max_pixels
+        self.overlap = overlap
+
+    def __getattr__(self, name: str) -> Any:
+        # RapidOCR reaches into its detector (thresholds, the session): let it reach the wrapped one.
+        return getattr(self.inner, name)
+
+    def bands(self, height: int, width: int) -> list[tuple[int, int]]:
+        """(top, bottom) of each band, multiples of 32, of an image already sized to multiples of 32
+        as the detector sizes it; one band when the image is small or would be rescaled."""
+        rescaled = self.inner.limit_type != "min" or min(height, width) < self.inner.limit_side_len
+        if rescaled or height * width <= self.max_pixels:
+            return [(0, height)]
+        unit, rows, overlap = 32, -(-height // 32), -(-self.overlap // 32)
+        widest = max(2 * overlap, self.max_pixels // width // unit)
+        if widest >= rows:
+            return [(0, height)]
+        # As few bands as the budget allows, all of one height: the overlaps are the only extra work.
+        count = -(-(rows - overlap) // (widest - overlap))
+        band = -(-(rows - overlap) // count) + overlap
+        step = (rows - band) / (count - 1)
+        return [(round(k * step) * unit, min(height, (round(k * step) + band) * unit)) for k in range(count)]
+
+    def __call__(self, img: np.ndarray) -> tuple[np.ndarray | None, float]:
+        import cv2
+
+        started = time.perf_counter()
+        height, width = img.shape[:2]
+        # The size the detector itself would give the whole image (multiples of 32, no other change):
+        # each band then holds exactly the pixels the network would see of the whole.
+        sized_h, sized_w = max(32, round(height / 32) * 32), max(32, round(width / 32) * 32)
+        bands = self.bands(sized_h, sized_w)
+        if len(bands) == 1:
+            return self.inner(img)
+        sized = img if (sized_h, sized_w) == (height, width) else cv2.resize(img, (sized_w, sized_h))
+        mean, std = np.asarray(self.inner.mean, np.float32), np.asarray(self.inner.std, np.float32)
+        # Each band's core ends mid-way through its overlap with the next (the last band may overlap
+        # its neighbour by more): the cores tile the image.
+        cuts = [0.0] + [(nxt[0] + cur[1]) / 2 for cur, nxt in itertools.pairwise(bands)]
+        cuts.append(float(sized_h))
+        near = self.overlap / 4  # the detector's box of cut text stops short of the edge by a few px
+        kept: list[np.ndarray] = []
+        pieces: list[np.ndarray] = []  # boxes cut by a band's inner edge
+        for k, (top, bottom) in enumerate(bands):
+            part = (sized[top:bottom].astype(np.float32) / 255.0 - mean) / std
+            preds = self.inner.infer(part.transpose(2, 0, 1)[np.newaxis].astype(np.float32))[0]
+            shape = (bottom - top, sized_w)
+            boxes, _scores = self.inner.postprocess_op(preds, shape)
+            for box in self.inner.filter_tag_det_res(boxes, shape):
+                ys = box[:, 1]
+                placed = box + np.array([0.0, top], dtype=np.float32)
+                if (top > 0 and ys.min() <= near) or (bottom < sized_h and ys.max() >= bottom - top - near):
+                    pieces.append(placed)
+                elif cuts[k] <= float(ys.mean()) + top < cuts[k + 1]:
+                    kept.append(placed)
+        kept.extend(_join_pieces(pieces, kept))
+        if not kept:
+            return None, time.perf_counter() - started
+        found = np.array(kept, dtype=np.float32)
+        found *= np.array([width / sized_w, height / sized_h], dtype=np.float32)
+        return found, time.perf_counter() - started
+
+
+def _extent(box: np.ndarray) -> tuple[float, float, float, float]:
+    return float(box[:, 0].min()), float(box[:, 1].min()), float(box[:, 0].max()), float(box[:, 1].max())
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _join_pieces(pieces: list[np.ndarray], whole: list[np.ndarray]) -> list[np.ndarray]:
+    """Boxes near a band's edge, each line among them made one box.
+
+    A piece mostly inside a box kept whole is that line's cut copy: dropped. The rest is text
+    taller than the overlap, cut in every band that holds part of it, or a line that lies near the
+    edges of both bands that hold it: pieces that touch are joined into their bounding box.
+    """
+    extents = [_extent(b) for b in whole]
+    left_over: list[tuple[float, float, float, float]] = []
+    for piece in pieces:
+        left, top, right, bottom = _extent(piece)
+        area = max(1.0, (right - left) * (bottom - top))
+        if not any(
+            _overlap((left, right), (e[0], e[2])) * _overlap((top, bottom), (e[1], e[3])) > 0.5 * area
+            for e in extents
+        ):
+            left_over.append((left, top, right, bottom))
+    groups = left_over
+    merged = True
+    while merged:  # join touching boxes until none touch: a line's pieces may meet only via a third
+        merged = False
+        for i, j in itertools.combinations(range(len(groups)), 2):
+            a, b = groups[i], groups[j]
+            if _overlap((a[0] - 2, a[2] + 2), (b[0], b[2])) and _overlap((a[1] - 2, a[3] + 2), (b[1], b[3])):
+                joined = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                groups = [g for k, g in enumerate(groups) if k not in (i, j)] + [joined]
+                merged = True
+                break
+    return [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32) for x0, y0, x1, y1 in groups]
 
 
 def _run_engine(pixels: np.ndarray, threads: int | None) -> list[_Box]:
@@ -82,13 +210,39 @@ def _run_engine(pixels: np.ndarray, threads: int | None) -> list[_Box]:
     with _engine_lock:
         engine = _get_engine(threads)
         engine_calls += 1
-        result, _elapsed = engine(pixels)
+        return _read_boxes(engine, pixels)
+
+
+def _read_boxes(engine: Any, pixels: np.ndarray) -> list[_Box]:
+    """RapidOCR's own steps (scale, detect, crop, orient, recognise), with one guard added.
+
+    The orientation classifier turns a crop it takes for upside down; on upright scans it does so
+    now and then with high confidence for a slightly tilted line, which is then read as nothing and
+    the line is lost. A turned crop is therefore read both ways and the better reading kept.
+    """
+    pixels = engine.load_img(pixels)
+    raw_h, raw_w = pixels.shape[:2]
+    img, ratio_h, ratio_w = engine.preprocess(pixels)
+    img, op_record = engine.maybe_add_letterbox(img, {"preprocess": {"ratio_h": ratio_h, "ratio_w": ratio_w}})
+    found, _elapsed = engine.auto_text_det(img)
+    if found is None:
+        return []
+    crops = engine.get_crop_img_list(img, found)
+    oriented, orientations, _elapsed = engine.text_cls(crops)
+    readings, _elapsed = engine.text_rec(oriented, False)
+    threshold = engine.text_cls.cls_thresh
+    turned = [k for k, (label, score) in enumerate(orientations) if "180" in label and score > threshold]
+    if turned:
+        upright, _elapsed = engine.text_rec([crops[k] for k in turned], False)
+        for k, other in zip(turned, upright, strict=True):
+            if other[1] > readings[k][1]:
+                readings[k] = other
+    points = engine._get_origin_points(found, op_record, raw_h, raw_w)
     boxes: list[_Box] = []
-    for points, text, score in result or ():
-        ys = [float(p[1]) for p in points]
-        xs = [float(p[0]) for p in points]
-        if text.strip():
-            boxes.append(_Box(text.strip(), float(score), min(xs), min(ys), max(ys)))
+    for quad, (text, score, *_rest) in zip(points, readings, strict=True):
+        if text.strip() and float(score) >= engine.text_score:
+            xs, ys = quad[:, 0], quad[:, 1]
+            boxes.append(_Box(text.strip(), float(score), float(xs.min()), float(ys.min()), float(ys.max())))
     return boxes
 
 

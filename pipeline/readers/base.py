@@ -124,10 +124,10 @@ def _zip_kind(path: Path, by_suffix: FileFormat) -> FileFormat:
 
 def read_evidence(source: SourceFile, context: ReadContext) -> Evidence:
     """Read one file with the reader registered for its detected format."""
-    # Import the reader modules so that they register themselves.
-    from pipeline.readers import load_readers
+    # Import the format's reader module so that it registers itself.
+    from pipeline.readers import load_reader
 
-    load_readers()
+    load_reader(source.format)
     fn = _READERS.get(source.format)
     if fn is None:
         raise UnsupportedFileType(
