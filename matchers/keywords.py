@@ -14,6 +14,7 @@ import getpass
 import logging
 import math
 import re
+import sys
 import tempfile
 import threading
 from collections import Counter
@@ -199,7 +200,7 @@ class KeywordExtractor:
     def __init__(self, dictionary: Sequence[str]) -> None:
         logging.getLogger("jieba").setLevel(logging.WARNING)
         self.dictionary: frozenset[str] = frozenset(dictionary)
-        self._pieces: dict[str, list[str]] = {}
+        self._pieces: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         self._loaded: tuple[jieba.Tokenizer, dict[str, float], float, float] | None = None
 
@@ -221,15 +222,16 @@ class KeywordExtractor:
     def tokens(self, text: str) -> list[str]:
         return self._load()[0].lcut(text, HMM=False)
 
-    def _piece_words(self, piece: str) -> list[str]:
+    def _piece_words(self, piece: str) -> tuple[str, ...]:
         """The kept tokens of one line or table cell; short pieces are cached across documents."""
         words = self._pieces.get(piece)
         if words is None:
-            words = [
-                token
+            # Interned: the same words recur across pieces, and the cache held one copy per piece.
+            words = tuple(
+                sys.intern(token)
                 for token in (t.strip() for t in self.tokens(piece))
                 if len(token) >= 2 and token not in _STOP and _TOKEN_OK.search(token)
-            ]
+            )
             if len(piece) <= _PIECE_CACHE_CHARS and len(self._pieces) < _PIECE_CACHE_SIZE:
                 self._pieces[piece] = words
         return words

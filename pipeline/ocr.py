@@ -1,12 +1,14 @@
 """Offline OCR of page images and photos with rapidocr-onnxruntime (PP-OCRv4 models inside the wheel).
 
-Costs measured on the 2-core machines: 2–3 s per A4 page at 200 dpi. The text detector holds ~320 MB
-of activations per megapixel it looks at, so a page looked at whole (RapidOCR works at up to 2,000 px:
-3 MP) took ~1 GB; it now looks at horizontal bands of at most ``DET_BAND_PIXELS`` (``BandedDetector``),
-which bounds the transient at ~300 MB whatever the image. One engine per process, created on first use, and a lock so that threads of one process never
-run two pages at once (ONNX Runtime already spreads one page over the cores it is given). Parallelism
-across processes is the flow's business: ``Limits.ocr_workers`` processes, each given
-``cpu_count // ocr_workers`` threads (``ocr_threads``) so the workers do not oversubscribe the cores.
+Costs measured on the 2-core machines: 2–3 s per A4 page at 200 dpi. ONNX Runtime's activations grow
+with the pixels the text detector looks at, so it looks at horizontal bands of at most
+``DET_BAND_PIXELS`` (``BandedDetector``) instead of the whole image: a 200-dpi A4 page then peaks at
+~550 MB for the process instead of ~660 MB, a 1280×960 photo at ~420 MB instead of ~500–570 MB, and
+a larger image no longer costs more. One engine per process, created on first use, and a lock so that
+threads of one process never run two pages at once (ONNX Runtime already spreads one page over the
+cores it is given). Parallelism across processes is the flow's business: ``Limits.ocr_workers``
+processes, each given ``cpu_count // ocr_workers`` threads (``ocr_threads``) so the workers do not
+oversubscribe the cores.
 
 A red seal stamped over black text is the common obstacle on scans of official documents: the engine
 either reads the seal's characters or misses the line below. Taking the brightest channel of each pixel

@@ -223,6 +223,9 @@ def record_batch(ledger: Ledger, evidence: Sequence[Evidence], ws: Workspace, ru
     ``to_understand`` and the run finishes the job."""
     ledger.record_evidence(evidence, reader_version=READER_VERSION, run_id=run_id)
     _record_understandings(ledger, evidence, ws)
+    # The batch's texts were unpickled in one thread's arena and freed in another's: without a trim
+    # the run's process grew by ~250 MB over 10,000 files with nothing alive to show for it.
+    readpool.trim_heap()
     return len(evidence)
 
 

@@ -76,3 +76,13 @@ def test_the_tokenizer_is_loaded_on_first_use_only() -> None:
     assert fresh._loaded is None
     assert "钢8条" in fresh.keywords("落实钢8条要求，钢8条全面清零")
     assert fresh._loaded is not None
+
+
+def test_cached_pieces_share_one_copy_of_each_word(extractor: KeywordExtractor) -> None:
+    """A 台账's cells repeat words on every row; the cache of 200,000 pieces holds each word once."""
+    first = extractor._piece_words("燃气管道隐患已整改")
+    second = extractor._piece_words("".join(["燃气", "管道隐患未整改"]))  # built apart: a different str
+    shared = set(first) & set(second)
+    assert "燃气" in shared
+    for word in shared:
+        assert first[first.index(word)] is second[second.index(word)]
