@@ -130,6 +130,7 @@ class BandedDetector:
 
     def __call__(self, img: np.ndarray) -> tuple[np.ndarray | None, float]:
         import cv2
+        from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
 
         started = time.perf_counter()
         height, width = img.shape[:2]
@@ -140,7 +141,8 @@ class BandedDetector:
         if len(bands) == 1:
             return self.inner(img)
         sized = img if (sized_h, sized_w) == (height, width) else cv2.resize(img, (sized_w, sized_h))
-        mean, std = np.asarray(self.inner.mean, np.float32), np.asarray(self.inner.std, np.float32)
+        # The detector's own normalisation; a band is already a multiple of 32, so nothing is resized.
+        prepare = DetPreProcess(10**9, "max", self.inner.mean, self.inner.std)
         # Each band's core ends mid-way through its overlap with the next (the last band may overlap
         # its neighbour by more): the cores tile the image.
         cuts = [0.0] + [(nxt[0] + cur[1]) / 2 for cur, nxt in itertools.pairwise(bands)]
@@ -149,8 +151,7 @@ class BandedDetector:
         kept: list[np.ndarray] = []
         pieces: list[np.ndarray] = []  # boxes cut by a band's inner edge
         for k, (top, bottom) in enumerate(bands):
-            part = (sized[top:bottom].astype(np.float32) / 255.0 - mean) / std
-            preds = self.inner.infer(part.transpose(2, 0, 1)[np.newaxis].astype(np.float32))[0]
+            preds = self.inner.infer(prepare(sized[top:bottom]))[0]
             shape = (bottom - top, sized_w)
             boxes, _scores = self.inner.postprocess_op(preds, shape)
             for box in self.inner.filter_tag_det_res(boxes, shape):
