@@ -29,6 +29,8 @@ read_batch = task(
 )(stages.read_batch)
 record_batch = task(name="理解与匹配", cache_policy=NONE)(stages.record_batch)
 understand_recorded = task(name="补做上次未完成的匹配", cache_policy=NONE)(stages.understand_recorded)
+attach_examples = task(name="载入本单位已确认的样例", cache_policy=NONE)(stages.attach_examples)
+rescore_recorded = task(name="按新的样例或细则重新匹配", cache_policy=NONE)(stages.rescore_recorded)
 compute_matrix = task(name="计算完整性矩阵", cache_policy=NONE)(stages.compute_matrix)
 write_outputs = task(name="写出报表与资料汇编", cache_policy=NONE)(stages.write_outputs)
 send_reminders = task(name="发送提醒与回执", cache_policy=NONE)(stages.send_reminders)
@@ -56,6 +58,7 @@ def evidence_run(
     ws = open_workspace(config)
     with Ledger.for_config(config) as ledger:
         run_id = ledger.begin_run()
+        ws = attach_examples(ledger, quote(ws))
         discovery = discover_inbox(quote(ws), ledger)
         plan = plan_reads(ledger, quote(discovery), run_id)
         batches = stages.make_batches(plan.to_read)
@@ -78,8 +81,9 @@ def evidence_run(
         finally:
             stages.release_readers()
         understand_recorded(ledger, quote(plan.to_understand), quote(ws))
+        rescored = rescore_recorded(ledger, quote(ws))
         fingerprint = stages.inputs_fingerprint(ws, discovery, day)
-        published = stages.reuse_outputs(ws, plan, fingerprint)
+        published = stages.reuse_outputs(ws, plan, fingerprint, rescored)
         if published is not None:
             log.info("收件箱与设置均无变化，沿用上次的报表")
             summary = stages.summarise_reused(plan, discovery, published, ws)

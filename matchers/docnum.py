@@ -8,9 +8,11 @@ regex on folded text, and the 代字 is then read backwards from it with explici
   only when the part after the break is too short to be a code: "（遂安\\n委〔2022〕15号）");
 * everything up to the last sentence word in that run is dropped (根据, 按照, 印发, 文件, 通知, 的, 和 …),
   so "关于…的通知（蓬安办发〔2021〕77号）" and "根据遂安委〔2022〕15号" give 蓬安办发 and 遂安委;
-* the code must end with a character that ends real codes — a series (发 函 报 字 复 规 电 …) or an
-  organ abbreviation (办 委 政 府 局 厅 部 会 组 纪 急 …) — and never with 令 (令 numbers), 告 (公告),
-  备 (ICP/公网安备), 第 or 年; anything else is not a 发文字号.
+* a preposition glued to the code is dropped when what is left is still a code of three characters
+  or more: 以川办发〔2011〕84号印发 gives 川办发, 经川府发 gives 川府发, but 经信发 stays 经信发;
+* the code may end with any ideograph (real ones end in 发 函 办 委, but also in 气 of 环大气, 库 of 财库,
+  指 of 遂环指, 权 of 国资发产权), never with 令 (令 numbers), 告 (公告), 备 (ICP/公网安备), 第, 年 or 号, and
+  never holds an organ's full name (办公室, 人民政府 …): that is a header, not a code.
 
 发, 函 and 报 are different series of one organ: the code is kept exactly, so 川办发〔2021〕91号 and
 川办函〔2021〕91号 never merge. A bracketed number with no code at all is returned by
@@ -53,10 +55,12 @@ _BRACKETED = re.compile(
     rf"\s{{0,3}}(?P<di>第)?\s{{0,3}}(?P<serial>{_D}{{1,8}})(?!{_D})"
     rf"(?:\s{{0,3}}(?P<hao>{_HAO})|{_END})"
 )
-# 甘区政办发201756号, 中办发2022年22号: no brackets, so only clean digits and a real 号.
+# 甘区政办发201756号, 中办发2022年22号: no brackets, so only clean digits and a real 号; or the serial
+# in brackets, 人社发2024(91), where the brackets end the number.
 _PLAIN = re.compile(
-    rf"(?<=[{CJK_RE_CLASS}])[ \t]?(?P<year>(?:19|20)[0-9]{{2}})(?P<nian>年)?(?P<di>第)?"
-    rf"(?P<serial>[0-9]{{1,4}})(?P<hao>[号號])"
+    rf"(?<=[{CJK_RE_CLASS}])[ \t]?(?P<year>(?:19|20)[0-9]{{2}})(?P<nian>年)?"
+    rf"(?:(?P<di>第)?(?P<serial>[0-9]{{1,4}})\s?(?P<hao>[号號])"
+    rf"|[(（](?P<pserial>[0-9]{{1,4}})[)）](?:\s?(?P<phao>[号號]))?)"
 )
 
 # Words that start a sentence or a phrase before a code: the code begins after the last of them.
@@ -119,11 +123,15 @@ _ORGAN_END_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部
 # A code is an abbreviation: a full organ name before the bracket is a header, not a code.
 _ORGAN_WORD_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局")
 
-# Last characters of real codes: series (发 函 报 字 复 规 电 …) and organ abbreviations (办 委 政 …).
-_CODE_END = frozenset(
+# Last characters of most codes: series (发 函 报 字 复 规 电 …) and organ abbreviations (办 委 政 …).
+# A code ending otherwise (环大气, 财库) is believed only with its 号: "工作要点（2022年）5、" is a heading.
+_USUAL_END = frozenset(
     "发函报字复规电督密便呈"
     "办委政府局厅部会组纪通急干建监健安教财税农林水环交商统审社民科信公法检院卫旅体宣党工联协处室队站所"
 )
+# A preposition glued to the front of a code: 以川办发〔2011〕84号印发, 经川府发〔2020〕3号批准.
+_LEADING_PREPOSITIONS = frozenset("以经由将按依据凭从自于至被把用在")
+_MIN_AFTER_PREPOSITION = 3
 # Never a 发文字号 whatever the number looks like: 令 numbers, 公告 numbers, ICP/公网安备 records.
 _CODE_FORBIDDEN_END = frozenset("令告备第年号")
 _CODE_FORBIDDEN_PARTS = ("公告", "公网安", "ICP", "案号", "索引")
@@ -164,6 +172,8 @@ def _strip_run(run: str) -> tuple[str, int]:
     for sm in _STOP_RE.finditer(run):
         cut = sm.end()
     rest = run[cut:]
+    while len(rest) > _MIN_AFTER_PREPOSITION and rest[0] in _LEADING_PREPOSITIONS and _code_ok(rest[1:]):
+        rest, cut = rest[1:], cut + 1
     if len(rest) > 8:
         for om in _ORGAN_END_RE.finditer(rest):
             if om.end() < len(rest):
@@ -176,7 +186,7 @@ def _strip_run(run: str) -> tuple[str, int]:
 def _code_ok(code: str) -> bool:
     if not _MIN_CODE <= len(code) <= _MAX_CODE:
         return False
-    if code[-1] in _CODE_FORBIDDEN_END or code[-1] not in _CODE_END:
+    if code[-1] in _CODE_FORBIDDEN_END or not is_cjk(code[-1]):
         return False
     if _ORGAN_WORD_RE.search(code):
         return False
@@ -239,6 +249,8 @@ def _hits(text: str) -> list[_Hit]:
         if not re.search("[0-9]", match["serial"]) and not match["hao"]:
             continue  # 'lO' with no 号 is a word, not a serial
         code, code_start, placeholder, invalid = _find_code(m, match.start())
+        if code and code[-1] not in _USUAL_END and not match["hao"]:
+            code, invalid = "", True
         hits.append(
             _Hit(
                 code,
@@ -256,11 +268,11 @@ def _hits(text: str) -> list[_Hit]:
     for match in _PLAIN.finditer(m):
         if any(s <= match.start() < e for s, e in taken):
             continue
-        year, serial = int(match["year"]), int(match["serial"])
+        year, serial = int(match["year"]), int(match["serial"] or match["pserial"])
         if not _YEAR_MIN <= year <= _YEAR_MAX or serial == 0:
             continue
         code, code_start, _, _ = _find_code(m, match.start())
-        if code:
+        if code and (match["hao"] or match["phao"] or code[-1] in _USUAL_END):
             hits.append(_Hit(code, code_start, year, serial, match.start(), match.end(), True, False, False))
     hits.sort(key=lambda h: h.start)
     return hits

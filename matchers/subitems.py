@@ -67,7 +67,8 @@ from rapidfuzz import fuzz, process
 
 from matchers.itemref import item_refs
 from matchers.keywords import DOMAIN_TERMS, rubric_terms
-from matchers.text import fold
+from matchers.learnt import ExampleIndex, example_similarities
+from matchers.text import char_grams, fold
 from pipeline.departments import DepartmentRegistry, find_departments, load_departments
 from pipeline.models import Facts, Match, Rubric
 
@@ -80,6 +81,7 @@ __all__ = [
     "build_index",
     "score_many",
     "score_sub_items",
+    "scoring_text",
 ]
 
 
@@ -107,6 +109,12 @@ class Weights:
     own_phrase: float = 6.0
     scope: float = 10.0
     scope_idf: float = 2.5  # a scope word shares a 2-gram at least this rare with the label
+    learnt: float = 40.0  # similarity to files the office confirmed for the sub-item
+    learnt_floor: float = 0.25  # cosine below which an example says nothing
+    learnt_saturation: float = 0.55
+    learnt_negative: float = 30.0  # closer to a confirmed 不是佐证 than to any confirmed evidence
+    suggest_floor: float = 15.0  # suggestions below the threshold start here
+    suggestions: int = 3
 
 
 WEIGHTS = Weights()
@@ -166,8 +174,6 @@ _TITLE_KINDS: tuple[tuple[str, str], ...] = (
     ("预案", "预案"), ("清单", "清单"), ("纪要", "纪要"), ("总结", "总结"), ("报告", "报告"), ("台账", "台账"),
     ("名单", "名单"), ("要点", "方案"), ("计划", "方案"), ("通报", "通报"),
 )  # fmt: skip
-
-_RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -238,13 +244,7 @@ class SubItemIndex:
         return tuple(e.id for e in self.entries)
 
 
-def _grams(text: str) -> list[str]:
-    """Character 2- and 3-grams within runs of letters, digits and ideographs."""
-    grams: list[str] = []
-    for run in _RUN.findall(text):
-        grams += [run[i : i + 2] for i in range(len(run) - 1)]
-        grams += [run[i : i + 3] for i in range(len(run) - 2)]
-    return grams
+_grams = char_grams
 
 
 _BOILERPLATE: tuple[str, ...] = tuple(
@@ -594,8 +594,9 @@ def _name_parts(rel_path: str) -> tuple[list[str], list[str]]:
     return parts, holder
 
 
-def _evidence_text(view: EvidenceView) -> str:
-    """File name, folders below the department's, own title and the head of the text, width-folded."""
+def scoring_text(view: EvidenceView) -> str:
+    """File name, folders below the department's, own title and the head of the text, width-folded:
+    what the similarity signals read of a file (and what an office example keeps of it)."""
     parts, _ = _name_parts(view.rel_path)
     head = view.facts.title
     return fold(" ".join([*parts, head, view.text[:MAX_TEXT]]))
@@ -671,9 +672,19 @@ def score_many(
     confident_threshold: float = 62.0,
     top: int = 5,
     weights: Weights = WEIGHTS,
+    examples: ExampleIndex | None = None,
+    keys: Sequence[str | None] | None = None,
 ) -> list[tuple[Match, ...]]:
-    """Matches of each view, best first: the similarity of all views is one matrix product per chunk."""
-    texts = [_evidence_text(v) for v in views]
+    """Matches of each view, best first: the similarity of all views is one matrix product per chunk.
+
+    ``examples`` are the office's labelled files (``keys``: each view's content hash, so that a file
+    is never its own example). A view nothing matches gets its best candidates as ``suggested``."""
+    texts = [scoring_text(v) for v in views]
+    learnt = (
+        example_similarities(examples, texts, keys if keys is not None else [None] * len(views))
+        if examples is not None and len(examples)
+        else None
+    )
     grams = [Counter(_grams(t)) for t in texts]
     sims = _similarity(grams, index)
     labels = [_label_text(v) for v in views]
@@ -696,9 +707,15 @@ def score_many(
                 confident_threshold=confident_threshold,
                 top=top,
                 w=weights,
+                examples=examples if learnt is not None else None,
+                learnt=learnt[row] if learnt is not None else None,
             )
         )
     return results
+
+
+def _short_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
 
 
 def score_sub_items(
@@ -737,6 +754,8 @@ def _score_one(
     confident_threshold: float,
     top: int,
     w: Weights,
+    examples: ExampleIndex | None = None,
+    learnt: np.ndarray | None = None,
 ) -> tuple[Match, ...]:
     """One view against all entries: signals are added as vectors, reasons are written for the winners."""
     facts = view.facts
@@ -863,6 +882,31 @@ def _score_one(
         else:
             kind_of[r] = ""
 
+    # the office's own confirmed files: a file like three confirmed 2(1) files is 2(1) evidence
+    learnt_of: dict[int, tuple[int, float, str]] = {}
+    unlike = ""
+    if examples is not None and learnt is not None:
+        best_positive = 0.0
+        for sub_id, example_rows in examples.by_sub_item.items():
+            at = index.position.get(sub_id)
+            if at is None:
+                continue
+            sims = learnt[list(example_rows)]
+            pick = int(np.argmax(sims))
+            closest = float(sims[pick])
+            best_positive = max(best_positive, closest)
+            if closest > w.learnt_floor:
+                close = int(np.sum(sims > w.learnt_floor))
+                learnt_of[at] = (close, closest, examples.examples[example_rows[pick]].source)
+                span = w.learnt_saturation - w.learnt_floor
+                scores[at] += min(1.0, (closest - w.learnt_floor) / span) * w.learnt
+        negatives = examples.negatives
+        if negatives:
+            nearest = max(negatives, key=lambda i: float(learnt[i]))
+            if float(learnt[nearest]) >= w.learnt_saturation and float(learnt[nearest]) > best_positive:
+                unlike = examples.examples[nearest].source
+                scores -= w.learnt_negative
+
     year = facts.year
     wrong_year = year is not None and year != assessment_year
     raw = np.minimum(100.0, scores)
@@ -874,6 +918,10 @@ def _score_one(
         final = np.where(raw >= match_threshold, np.maximum(final, match_threshold), final)
     candidates = np.flatnonzero(final >= match_threshold)
     order = sorted(candidates.tolist(), key=lambda r: (-final[r], -raw[r], r))[:top]
+    suggesting = not order
+    if suggesting:  # nothing passes: the best few, for a person to pick from (待确认建议)
+        near = np.flatnonzero(final >= w.suggest_floor)
+        order = sorted(near.tolist(), key=lambda r: (-final[r], -raw[r], r))[: w.suggestions]
 
     matches: list[Match] = []
     for r in order:
@@ -908,6 +956,13 @@ def _score_one(
             why.append(f"文件名或标题与指标{entry.id}相近（相似度{float(label_sim[r]):.2f}）")
         if kind_of.get(r):
             why.append(f"文件类型 {kind_of[r]} 符合要求的材料")
+        if r in learnt_of:
+            close, closest, source = learnt_of[r]
+            why.append(
+                f"与已确认的 {close} 份 {entry.id} 佐证相似（最相近：{_short_name(source)}，相似度{closest:.2f}）"
+            )
+        if unlike:
+            why.append(f"与已确认“不是佐证”的文件相似（{_short_name(unlike)}）")
         if wrong_year:
             why.append(f"文件日期为{year}年，不是考核年度{assessment_year}年")
         if not why:  # cannot happen with positive weights; kept so that no match is ever unexplained
@@ -918,7 +973,11 @@ def _score_one(
                 sub_item_id=entry.id,
                 score=score,
                 reasons=tuple(why),
-                status="confident" if score >= confident_threshold else "review",
+                status="suggested"
+                if suggesting
+                else "confident"
+                if score >= confident_threshold
+                else "review",
                 year_ok=not wrong_year,
             )
         )

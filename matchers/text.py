@@ -6,9 +6,10 @@ into the original, so one character must stay one character.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-__all__ = ["CJK_RE_CLASS", "CN_NUMERAL_CHARS", "cn_number", "fold", "is_cjk"]
+__all__ = ["CJK_RE_CLASS", "CN_NUMERAL_CHARS", "char_grams", "cn_number", "fold", "is_cjk"]
 
 # Unified ideographs and extension A: the characters a 发文机关代字 or an organ name is made of.
 CJK_RE_CLASS = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -109,3 +110,16 @@ def cn_number(text: str) -> int | None:
     if pending is not None:
         total += pending
     return total
+
+
+_RUN = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def char_grams(text: str) -> list[str]:
+    """Character 2- and 3-grams within runs of letters, digits and ideographs: what the similarity
+    signals compare (raw characters survive OCR noise and need no tokenizer)."""
+    grams: list[str] = []
+    for run in _RUN.findall(text):
+        grams += [run[i : i + 2] for i in range(len(run) - 1)]
+        grams += [run[i : i + 3] for i in range(len(run) - 2)]
+    return grams

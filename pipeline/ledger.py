@@ -35,6 +35,7 @@ from pipeline.errors import LedgerError
 from pipeline.models import (
     DocNumber,
     Evidence,
+    Example,
     Facts,
     Match,
     Problem,
@@ -44,7 +45,7 @@ from pipeline.models import (
     Understood,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LEDGER_FILE = "ledger.sqlite3"
 
 # Problems that depend on the machine, not the file: the content is read again on the next run.
@@ -135,7 +136,21 @@ CREATE TABLE sent (
 CREATE INDEX sent_department ON sent(department, kind, sent_at);
 """
 
-_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1}
+# Version 2 (issue 12): matches remember what scored them, so a changed rubric, registry, matcher or
+# set of the office's examples re-scores recorded content; examples learnt from a past binder.
+_SCHEMA_V2 = """
+ALTER TABLE contents ADD COLUMN scored_with TEXT;
+CREATE TABLE examples (
+    sha256    TEXT PRIMARY KEY,
+    sub_items TEXT NOT NULL,                -- JSON list of sub-item IDs, [] = 不是佐证
+    origin    TEXT NOT NULL,                -- learn (an imported binder) | assign
+    source    TEXT NOT NULL,                -- the file's path in what was imported
+    text      TEXT NOT NULL,                -- what the scorer reads of it (names, title, head)
+    added_at  TEXT NOT NULL
+)
+"""
+
+_MIGRATIONS: dict[int, str] = {1: _SCHEMA_V1, 2: _SCHEMA_V2}
 
 
 # --------------------------------------------------------------------------------------------
@@ -650,24 +665,116 @@ class Ledger:
         """A file no reader could turn into text: recorded as evidence with no text and the problem."""
         self.record_evidence(Evidence(source, "", problems=(problem,)), reader_version=reader_version)
 
-    def record_understanding(self, sha256: str, facts: Facts, matches: tuple[Match, ...]) -> None:
+    def record_understanding(
+        self, sha256: str, facts: Facts, matches: tuple[Match, ...], *, scored_with: str = ""
+    ) -> None:
         """Facts and matches of a content, replacing earlier ones (re-matching is idempotent)."""
         with self.transaction() as db:
             cur = db.execute(
-                "UPDATE contents SET facts = ?, understood_at = ? WHERE sha256 = ?",
-                (_dumps(facts_to_dict(facts)), self._now(), sha256),
+                "UPDATE contents SET facts = ?, understood_at = ?, scored_with = ? WHERE sha256 = ?",
+                (_dumps(facts_to_dict(facts)), self._now(), scored_with, sha256),
             )
             if cur.rowcount == 0:
                 raise LedgerError(f"内容尚未记录，无法保存匹配结果：{sha256}")
-            db.execute("DELETE FROM matches WHERE sha256 = ?", (sha256,))
-            db.executemany(
-                "INSERT INTO matches (sha256, sub_item_id, rank, score, reasons, status, year_ok) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (sha256, m.sub_item_id, rank, m.score, _dumps(list(m.reasons)), m.status, int(m.year_ok))
-                    for rank, m in enumerate(_unique_by_sub_item(matches))
-                ],
+            self._replace_matches(db, sha256, matches)
+
+    def record_matches(self, scored: Iterable[tuple[str, tuple[Match, ...]]], *, scored_with: str) -> None:
+        """New matches of contents understood before (re-scored, facts unchanged), in one transaction."""
+        with self.transaction() as db:
+            for sha256, matches in scored:
+                db.execute("UPDATE contents SET scored_with = ? WHERE sha256 = ?", (scored_with, sha256))
+                self._replace_matches(db, sha256, matches)
+
+    def to_rescore(self, scored_with: str) -> list[tuple[SourceFile, Facts]]:
+        """Current contents understood under another scoring key, each with its first current path."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.sha256, c.facts, f.rel_path, f.path, f.size, f.mtime, f.department, f.folder, "
+                "f.format, f.container FROM contents c JOIN files f ON f.sha256 = c.sha256 "
+                "WHERE c.facts IS NOT NULL AND (c.scored_with IS NULL OR c.scored_with != ?) "
+                "AND f.withdrawn_at IS NULL ORDER BY c.sha256, f.content_since, f.rel_path",
+                (scored_with,),
+            ).fetchall()
+        out: list[tuple[SourceFile, Facts]] = []
+        seen: set[str] = set()
+        for sha, facts, rel_path, path, size, mtime, department, folder, fmt, container in rows:
+            if sha in seen:
+                continue
+            seen.add(sha)
+            source = SourceFile(
+                path=fs_name(path),
+                rel_path=rel_path,
+                department=department,
+                folder=folder,
+                sha256=sha,
+                size=size,
+                mtime=mtime,
+                format=fmt,
+                container=container,
             )
+            out.append((source, facts_from_dict(json.loads(facts))))
+        return out
+
+    def _replace_matches(self, db: sqlite3.Connection, sha256: str, matches: tuple[Match, ...]) -> None:
+        db.execute("DELETE FROM matches WHERE sha256 = ?", (sha256,))
+        db.executemany(
+            "INSERT INTO matches (sha256, sub_item_id, rank, score, reasons, status, year_ok) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (sha256, m.sub_item_id, rank, m.score, _dumps(list(m.reasons)), m.status, int(m.year_ok))
+                for rank, m in enumerate(_unique_by_sub_item(matches))
+            ],
+        )
+
+    # ---- the office's examples --------------------------------------------------------------
+
+    def record_examples(self, examples: Iterable[Example]) -> int:
+        """Store learnt examples (a content learnt again replaces its earlier label)."""
+        rows = [
+            (e.key, _dumps(list(e.sub_item_ids)), e.origin, e.source, e.text, self._now()) for e in examples
+        ]
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO examples (sha256, sub_items, origin, source, text, added_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(sha256) DO UPDATE SET sub_items = excluded.sub_items, origin = excluded.origin, "
+                "source = excluded.source, text = excluded.text, added_at = excluded.added_at",
+                rows,
+            )
+        return len(rows)
+
+    def examples(self) -> list[Example]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT sha256, sub_items, origin, source, text FROM examples ORDER BY sha256"
+            ).fetchall()
+        return [
+            Example(sha, tuple(json.loads(subs)), origin, source, text)
+            for sha, subs, origin, source, text in rows
+        ]
+
+    def forget_examples(self) -> int:
+        with self.transaction() as db:
+            return db.execute("DELETE FROM examples").rowcount
+
+    def path_for(self, sha256: str) -> str | None:
+        """The first current path of a content."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT rel_path FROM files WHERE sha256 = ? AND withdrawn_at IS NULL "
+                "ORDER BY content_since, rel_path LIMIT 1",
+                (sha256,),
+            ).fetchone()
+        return row[0] if row else None
+
+    def sha_for(self, rel_path: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT sha256 FROM files WHERE rel_path = ?", (rel_path,)).fetchone()
+        return row[0] if row else None
+
+    def facts(self, sha256: str) -> Facts | None:
+        with self._lock:
+            row = self._db.execute("SELECT facts FROM contents WHERE sha256 = ?", (sha256,)).fetchone()
+        return facts_from_dict(json.loads(row[0])) if row and row[0] else None
 
     # ---- reading back ----------------------------------------------------------------------
 
@@ -753,6 +860,10 @@ class Ledger:
                 result.append(Understood(source, problems=tuple(problems)))
                 continue
             pages, table_rows, ocr, content_problems, facts = content
+            stored = [
+                Match(rel_path, sub, score, tuple(json.loads(reasons)), status, bool(year_ok))
+                for sub, score, reasons, status, year_ok in matches.get(sha, ())
+            ]
             problems.extend(
                 replace(problem_from_dict(p), rel_path=rel_path) for p in json.loads(content_problems)
             )
@@ -760,10 +871,8 @@ class Ledger:
                 Understood(
                     source=source,
                     facts=facts_from_dict(json.loads(facts)) if facts else Facts(),
-                    matches=tuple(
-                        Match(rel_path, sub, score, tuple(json.loads(reasons)), status, bool(year_ok))
-                        for sub, score, reasons, status, year_ok in matches.get(sha, ())
-                    ),
+                    matches=tuple(m for m in stored if m.status != "suggested"),
+                    suggestions=tuple(m for m in stored if m.status == "suggested"),
                     problems=tuple(problems),
                     pages=len(json.loads(pages)),
                     ocr=bool(ocr),

@@ -331,7 +331,8 @@ class Facts:
         return self.date.year if self.date else None
 
 
-MatchStatus = Literal["confident", "review", "manual", "rejected"]
+# suggested: below the match threshold, the best candidates of a file nothing matched, for a person
+MatchStatus = Literal["confident", "review", "manual", "rejected", "suggested"]
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,21 @@ class Match:
     year_ok: bool = True
 
 
+ExampleOrigin = Literal["assign", "learn"]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A file a person labelled (``evidence assign``, or a past binder's folder): the office's own
+    data for the learnt signal. ``sub_item_ids`` empty: a person said it is not evidence."""
+
+    key: str  # content sha256: a file is never its own neighbour
+    sub_item_ids: tuple[str, ...]
+    text: str  # what the scorer reads of it (names, title, head of the text), width-folded
+    origin: ExampleOrigin
+    source: str  # where it came from: the inbox path, or the path in the imported binder
+
+
 @dataclass(frozen=True)
 class Understood:
     """One file after reading, understanding and matching: what the matrix and reports consume."""
@@ -354,6 +370,8 @@ class Understood:
     facts: Facts = field(default_factory=Facts)
     matches: tuple[Match, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # a file nothing matched: the best candidates below the threshold, shown as 待确认建议, never counted
+    suggestions: tuple[Match, ...] = ()
     pages: int = 0
     ocr: bool = False
     table_rows: int = 0

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from matchers.facts import extract_facts
 from matchers.keywords import KeywordExtractor, build_dictionary
-from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many
+from matchers.learnt import ExampleIndex, build_example_index
+from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many, scoring_text
 from pipeline import readpool
 from pipeline.atomic import atomic_write_text
 from pipeline.binder import build_binder
@@ -31,9 +32,9 @@ from pipeline.departments import DepartmentRegistry, load_departments
 from pipeline.discover import Discovery, discover
 from pipeline.ledger import Ledger, Plan
 from pipeline.matrix import Matrix, build_matrix
-from pipeline.models import Evidence, Facts, Match, Problem, Rubric, SourceFile, Understood
+from pipeline.models import Evidence, Example, Facts, Match, Problem, Rubric, SourceFile, Understood
 from pipeline.notify import Delivery, deliver, make_transport
-from pipeline.overrides import apply_overrides, load_overrides, overrides_path
+from pipeline.overrides import Overrides, apply_overrides, load_overrides, overrides_path
 from pipeline.readers import ReadContext
 from pipeline.reading import read_sources
 from pipeline.reminders import build_messages
@@ -43,6 +44,9 @@ from pipeline.workbook import write_workbook
 
 # Bump when a reader changes what it extracts: the ledger then re-reads content read by an older one.
 READER_VERSION = "1"
+# Bump when scoring changes: recorded content is then re-scored (from its stored text and facts).
+MATCHER_VERSION = "2"
+RESCORE_CHUNK = 500
 WORKBOOK_NAME = "完整性矩阵.xlsx"
 
 
@@ -56,24 +60,76 @@ class Workspace:
     keywords: KeywordExtractor
     index: SubItemIndex
     assessment_year: int
+    base_key: str = ""  # what scores depend on besides the office's examples (rubric, registry …)
+    examples: ExampleIndex = field(default_factory=ExampleIndex)
 
     @property
     def known_ids(self) -> frozenset[str]:
         return frozenset(self.index.ids)
+
+    @property
+    def scoring_key(self) -> str:
+        """Recorded matches scored under another key are scored again."""
+        return hashlib.sha256(f"{self.base_key}|{self.examples.digest}".encode()).hexdigest()[:20]
+
+
+def _file_digest(path: str | Path | None) -> str:
+    p = Path(path) if path else None
+    return hashlib.sha256(p.read_bytes()).hexdigest() if p is not None and p.is_file() else ""
 
 
 def open_workspace(config: Config) -> Workspace:
     registry = load_departments(config.departments)
     rubric = read_rubric(config.rubric, registry=registry, default_owner=config.default_owner)
     dictionary = build_dictionary(rubric, _all_names(registry))
+    year = config.assessment_year or rubric.year
+    base = "|".join(
+        [
+            MATCHER_VERSION,
+            _file_digest(rubric.source),
+            _file_digest(registry.source),
+            f"{year}|{config.match_threshold}|{config.confident_threshold}|{config.default_owner}",
+        ]
+    )
     return Workspace(
         config=config,
         rubric=rubric,
         registry=registry,
         keywords=KeywordExtractor(dictionary),
         index=build_index(rubric, dictionary, registry=registry),
-        assessment_year=config.assessment_year or rubric.year,
+        assessment_year=year,
+        base_key=base,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The office's examples (issue 12)
+# --------------------------------------------------------------------------------------------
+
+
+def office_examples(ledger: Ledger, ws: Workspace) -> list[Example]:
+    """Every labelled file the office has: its ``assign`` decisions on inbox files the ledger has
+    read, and the files of imported past binders (``evidence learn``)."""
+    examples = list(ledger.examples())
+    for entry in load_overrides(ws.config.state, ws.known_ids).entries:
+        sha = entry.sha256 if entry.sha256 and ledger.facts(entry.sha256) else ledger.sha_for(entry.rel_path)
+        facts = ledger.facts(sha) if sha else None
+        text = ledger.text(sha) if sha else None
+        if sha is None or facts is None or not text:
+            continue  # not read yet: it becomes an example once a run has read it
+        view = EvidenceView(entry.rel_path, None, text, facts)
+        examples.append(Example(sha, entry.sub_item_ids or (), scoring_text(view), "assign", entry.rel_path))
+    return examples
+
+
+def with_examples(ws: Workspace, examples: Sequence[Example]) -> Workspace:
+    background = [sub.text for item in ws.rubric.items() for sub in item.sub_items]
+    return replace(ws, examples=build_example_index(examples, background))
+
+
+def attach_examples(ledger: Ledger, ws: Workspace) -> Workspace:
+    """The workspace with the office's examples, which every later scoring uses."""
+    return with_examples(ws, office_examples(ledger, ws))
 
 
 def _all_names(registry: DepartmentRegistry) -> list[str]:
@@ -205,15 +261,47 @@ def understand(evidence: Sequence[Evidence], ws: Workspace) -> list[Understandin
         )
         for ev, f in zip(readable, facts, strict=True)
     ]
+    scored = _score(views, [ev.source.sha256 for ev in readable], ws)
+    return [Understanding(ev.source.sha256, f, m) for ev, f, m in zip(readable, facts, scored, strict=True)]
+
+
+def _score(views: Sequence[EvidenceView], keys: Sequence[str], ws: Workspace) -> list[tuple[Match, ...]]:
     config = ws.config
-    scored = score_many(
+    return score_many(
         views,
         ws.index,
         assessment_year=ws.assessment_year,
         match_threshold=config.match_threshold,
         confident_threshold=config.confident_threshold,
+        examples=ws.examples,
+        keys=keys,
     )
-    return [Understanding(ev.source.sha256, f, m) for ev, f, m in zip(readable, facts, scored, strict=True)]
+
+
+def rescore_recorded(ledger: Ledger, ws: Workspace) -> int:
+    """Score again, from the ledger's text and facts, what was scored under another key (a new
+    ``assign``, an imported binder, a changed rubric or matcher); returns how many contents."""
+    pending = ledger.to_rescore(ws.scoring_key)
+    for start in range(0, len(pending), RESCORE_CHUNK):
+        chunk = pending[start : start + RESCORE_CHUNK]
+        texts = [ledger.text(source.sha256) or "" for source, _ in chunk]
+        live = [k for k, (source, _) in enumerate(chunk) if texts[k].strip() and source.format != "zip"]
+        views = [
+            EvidenceView(
+                rel_path=chunk[k][0].rel_path,
+                department=chunk[k][0].department or chunk[k][1].organ,
+                text=texts[k],
+                facts=chunk[k][1],
+                is_image=chunk[k][0].format == "image",
+            )
+            for k in live
+        ]
+        scored = dict(zip(live, _score(views, [chunk[k][0].sha256 for k in live], ws), strict=True))
+        ledger.record_matches(
+            ((source.sha256, scored.get(k, ())) for k, (source, _) in enumerate(chunk)),
+            scored_with=ws.scoring_key,
+        )
+    return len(pending)
 
 
 def record_batch(ledger: Ledger, evidence: Sequence[Evidence], ws: Workspace, run_id: int) -> int:
@@ -235,7 +323,9 @@ def _record_understandings(ledger: Ledger, evidence: Sequence[Evidence], ws: Wor
     done = {u.sha256: u for u in understand(evidence, ws)}
     for ev in evidence:
         u = done.get(ev.source.sha256)
-        ledger.record_understanding(ev.source.sha256, u.facts if u else Facts(), u.matches if u else ())
+        ledger.record_understanding(
+            ev.source.sha256, u.facts if u else Facts(), u.matches if u else (), scored_with=ws.scoring_key
+        )
 
 
 def understand_recorded(ledger: Ledger, sources: Sequence[SourceFile], ws: Workspace) -> int:
@@ -268,12 +358,13 @@ class Outputs:
 def current_files(ledger: Ledger, ws: Workspace) -> list[Understood]:
     """What the ledger holds, with manual overrides applied (they always win)."""
     overrides = load_overrides(ws.config.state, ws.known_ids)
-    return [
-        replace(u, matches=apply_overrides(u.source.rel_path, u.source.sha256, u.matches, overrides))
-        if len(overrides)
-        else u
-        for u in ledger.understood()
-    ]
+    return [_overridden(u, overrides) if len(overrides) else u for u in ledger.understood()]
+
+
+def _overridden(u: Understood, overrides: Overrides) -> Understood:
+    matches = apply_overrides(u.source.rel_path, u.source.sha256, u.matches, overrides)
+    # a person decided: the matcher's suggestions for the file are moot
+    return u if matches is u.matches else replace(u, matches=matches, suggestions=())
 
 
 def consistency_problems(ledger: Ledger, files: Sequence[Understood], ws: Workspace) -> list[Problem]:
@@ -388,7 +479,9 @@ def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
         code = version("evidence-desk")
     except PackageNotFoundError:
         code = "dev"
-    digest = hashlib.sha256(f"{code}|{READER_VERSION}|{today.isoformat()}|{ws.config!r}".encode())
+    digest = hashlib.sha256(
+        f"{code}|{READER_VERSION}|{ws.scoring_key}|{today.isoformat()}|{ws.config!r}".encode()
+    )
     for extra in (overrides_path(ws.config.state), Path(ws.registry.source), Path(ws.rubric.source)):
         if extra.is_file():
             digest.update(hashlib.sha256(extra.read_bytes()).digest())
@@ -401,11 +494,11 @@ def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
     return digest.hexdigest()
 
 
-def reuse_outputs(ws: Workspace, plan: Plan, fingerprint: str) -> Published | None:
-    """The last run's outputs when nothing was read or understood since and no input changed: a
-    nightly run over an unchanged inbox then costs a walk and a plan, not a rebuild."""
+def reuse_outputs(ws: Workspace, plan: Plan, fingerprint: str, rescored: int = 0) -> Published | None:
+    """The last run's outputs when nothing was read, understood or re-scored since and no input
+    changed: a nightly run over an unchanged inbox then costs a walk and a plan, not a rebuild."""
 
-    if plan.to_read or plan.to_understand or plan.new or plan.changed or plan.withdrawn:
+    if plan.to_read or plan.to_understand or plan.new or plan.changed or plan.withdrawn or rescored:
         return None
     stamp = ws.config.state / OUTPUTS_STAMP
     try:

@@ -161,7 +161,8 @@ def test_evidence_of_another_year_is_weak_and_says_so(index: SubItemIndex) -> No
 
 
 def test_unrelated_notice_matches_nothing(index: SubItemIndex) -> None:
-    assert score_sub_items(_view(FLOOD, dept="县水利局", kind="通知"), index, assessment_year=2022) == ()
+    found = score_sub_items(_view(FLOOD, dept="县水利局", kind="通知"), index, assessment_year=2022)
+    assert all(m.status == "suggested" and m.score < 45 for m in found)
 
 
 def test_seated_office_counts_for_its_department(index: SubItemIndex) -> None:
@@ -180,7 +181,11 @@ def test_bonus_items_are_pseudo_sub_items(index: SubItemIndex) -> None:
 
 def test_thresholds_and_top(index: SubItemIndex) -> None:
     view = _view(GAS_PLAN)
-    assert score_sub_items(view, index, assessment_year=2022, match_threshold=100.1) == ()
+    # nothing passes: the best three stay as suggestions, best first, with their reasons
+    below = score_sub_items(view, index, assessment_year=2022, match_threshold=100.1)
+    assert 1 <= len(below) <= 3 and all(m.status == "suggested" for m in below)
+    assert below[0].sub_item_id == "9(1)" and all(m.reasons for m in below)
+    assert [m.score for m in below] == sorted((m.score for m in below), reverse=True)
     everything = score_sub_items(
         view, index, assessment_year=2022, match_threshold=0, confident_threshold=0, top=3
     )

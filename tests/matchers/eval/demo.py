@@ -71,7 +71,7 @@ def run_demo(base: Path, *, ocr: bool = True, state: Path | None = None) -> Demo
 def _cases(
     evidence: Sequence[Evidence], understood: Sequence[stages.Understanding], by_path: dict[str, DemoFile]
 ) -> list[DemoCase]:
-    matches = {u.sha256: u.matches for u in understood}
+    matches = {u.sha256: tuple(m for m in u.matches if m.status != "suggested") for u in understood}
     cases: list[DemoCase] = []
     for ev in evidence:
         if ev.source.format == "zip":

@@ -130,4 +130,5 @@ def run(
     cases = list(cases) if cases is not None else load_cases()
     views = views_of(cases, ctx)
     results = score_many(views, ctx.index, assessment_year=ctx.rubric.year, **score_options)  # type: ignore[arg-type]
-    return cases, results
+    # the figures count matches; suggestions below the threshold are for a person, not a match
+    return cases, [tuple(m for m in r if m.status != "suggested") for r in results]

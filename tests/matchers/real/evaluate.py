@@ -1,0 +1,124 @@
+"""Matching figures on the real corpus, from real files through the real readers.
+
+``read_real`` writes the documents as files (``render.build_inbox``) and reads them with the
+pipeline's readers (OCR for scans and photos; the OCR cache lives in ``state``, so a second run is
+quick); ``score_real`` understands what was read with a workspace, as a run does. The figures,
+counted over matches (confident or 待确认, never the below-threshold suggestions):
+
+- precision@1: of the documents that got a match, the share whose best match is one of its labels
+  (a NONE document that got a match counts against it);
+- recall@3 (all labels): the labels found among the first three matches, over all labels, a
+  document with more than three labels counting three;
+- any@3: the share of labelled documents with any of their labels in the first three;
+- negatives clean: the share of NONE documents with no match at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import stages
+from pipeline.config import Config
+from pipeline.discover import discover
+from pipeline.models import Evidence, Match
+from tests.matchers.real.corpus import RealDoc
+from tests.matchers.real.render import Placed, build_inbox
+
+COUNTED = ("confident", "review", "manual")
+
+
+@dataclass(frozen=True)
+class ReadDoc:
+    placed: Placed
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class RealCase:
+    placed: Placed
+    matches: tuple[Match, ...]  # counted matches, best first
+    suggestions: tuple[Match, ...] = ()  # below the threshold, shown for a person to pick from
+
+    @property
+    def doc(self) -> RealDoc:
+        return self.placed.doc
+
+    @property
+    def top(self) -> tuple[str, ...]:
+        return tuple(m.sub_item_id for m in self.matches)
+
+
+@dataclass(frozen=True)
+class RealFigures:
+    documents: int
+    positives: int
+    negatives: int
+    answered: int
+    precision_at_1: float
+    recall_at_3: float
+    any_at_3: float
+    negatives_clean: float
+
+
+def config_for(base: Path, state: Path | None = None, **values: object) -> Config:
+    return Config(inbox=base / "inbox", outbox=base / "outbox", state_dir=state or base / "state", **values)  # type: ignore[arg-type]
+
+
+def read_real(
+    docs: Sequence[RealDoc], base: Path, *, state: Path | None = None, unknown_folder: bool = False, ocr: bool = True
+) -> list[ReadDoc]:
+    config = config_for(base, state)
+    placed = build_inbox(docs, config.inbox, unknown_folder=unknown_folder, ocr=ocr)
+    ws = stages.open_workspace(config)
+    sources = discover(config.inbox, ws.registry).files
+    evidence = stages.read_batch(sources, stages.read_context(config))
+    stages.release_readers()
+    by_path = {e.source.rel_path: e for e in evidence}
+    return [ReadDoc(p, by_path[p.rel_path]) for p in placed]
+
+
+def score_real(read: Sequence[ReadDoc], ws: stages.Workspace) -> list[RealCase]:
+    done = {u.sha256: u.matches for u in stages.understand([r.evidence for r in read], ws)}
+    cases: list[RealCase] = []
+    for r in read:
+        matches = done.get(r.evidence.source.sha256, ())
+        cases.append(
+            RealCase(
+                r.placed,
+                tuple(m for m in matches if m.status in COUNTED),
+                tuple(m for m in matches if m.status == "suggested"),
+            )
+        )
+    return cases
+
+
+def figures(cases: Sequence[RealCase]) -> RealFigures:
+    answered = correct = positives = any3 = neg = clean = 0
+    found = wanted = 0
+    for case in cases:
+        labels = case.doc.labels
+        top = case.top
+        if top:
+            answered += 1
+            correct += top[0] in labels
+        if labels:
+            positives += 1
+            hits = sum(1 for x in labels if x in top[:3])
+            found += min(hits, 3)
+            wanted += min(len(labels), 3)
+            any3 += hits > 0
+        else:
+            neg += 1
+            clean += not top
+    return RealFigures(
+        documents=len(cases),
+        positives=positives,
+        negatives=neg,
+        answered=answered,
+        precision_at_1=correct / answered if answered else 0.0,
+        recall_at_3=found / wanted if wanted else 0.0,
+        any_at_3=any3 / positives if positives else 0.0,
+        negatives_clean=clean / neg if neg else 0.0,
+    )
