@@ -199,13 +199,24 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from pipeline.ledger import Ledger
-    from pipeline.stages import compute_matrix, open_workspace, today_in, write_outputs
+    from pipeline.stages import (
+        attach_examples,
+        compute_matrix,
+        open_workspace,
+        rescore_recorded,
+        today_in,
+        write_outputs,
+    )
 
     config = _run_config(args)
     if not (config.state / "ledger.sqlite3").exists():
         raise _UsageError(f"还没有运行记录（{config.state}），请先运行 evidence run")
     ws = open_workspace(config)
     with Ledger.for_config(config) as ledger:
+        ws = attach_examples(ledger, ws)
+        rescored = rescore_recorded(ledger, ws)
+        if rescored:
+            _print(f"已按新的人工指定、样例或细则重新匹配 {rescored} 份文件。")
         matrix = compute_matrix(ledger, ws, today_in(config.timezone))
     outputs = write_outputs(matrix, ws)
     _print(
@@ -244,6 +255,19 @@ def cmd_assign(args: argparse.Namespace) -> int:
     if not args.none and not args.sub_items:
         raise _UsageError("请给出指标编号（如 7(2)），或用 --none 标记为“不是佐证”")
     _print(assign_file(Path(args.file), None if args.none else list(args.sub_items), config, note=args.note))
+    return EXIT_OK
+
+
+def cmd_learn(args: argparse.Namespace) -> int:
+    from pipeline.learning import forget_learnt, learn_binder
+
+    config = _run_config(args)
+    if args.forget:
+        _print(f"已清除 {forget_learnt(config)} 份学习样例（人工指定不受影响）。")
+        return EXIT_OK
+    if not args.directory:
+        raise _UsageError("请给出往年迎检资料所在的文件夹，例如 evidence learn 2021年迎检资料")
+    _print(learn_binder(Path(args.directory), config).summary())
     return EXIT_OK
 
 
@@ -360,6 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("--none", action="store_true", help="标记为“不是佐证”")
     assign.add_argument("--note", default="", help="备注")
     assign.set_defaults(handler=cmd_assign)
+
+    learn = commands.add_parser("learn", help="从往年迎检资料（按指标归档的文件夹）学习匹配样例")
+    run_options(learn)
+    learn.add_argument("directory", nargs="?", help="往年资料文件夹（文件夹或文件名含指标编号或指标名称）")
+    learn.add_argument("--forget", action="store_true", help="清除已学习的样例")
+    learn.set_defaults(handler=cmd_learn)
 
     serve = commands.add_parser("serve", help="常驻运行：每晚定时运行，收件箱有新文件时运行")
     run_options(serve)

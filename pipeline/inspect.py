@@ -1,5 +1,6 @@
 """``evidence inspect`` and ``evidence assign``: what the pipeline makes of given files, and a person's
-correction of it. Inspecting never touches the ledger; it reads into a private scratch folder.
+correction of it. Inspecting writes nothing to the ledger (it reads the office's examples from it); it
+reads files into a private scratch folder.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from pipeline.config import Config
 from pipeline.departments import resolve_department
 from pipeline.discover import sha256_file
 from pipeline.errors import ConfigError
+from pipeline.ledger import LEDGER_FILE, Ledger
 from pipeline.models import Evidence, Facts, Match, SourceFile
 from pipeline.overrides import NOT_EVIDENCE, apply_overrides, assign, load_overrides
 from pipeline.readers import ReadContext, detect_format
-from pipeline.stages import Workspace, open_workspace, read_batch, understand
+from pipeline.stages import Workspace, attach_examples, open_workspace, read_batch, understand
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class InspectRecord:
 
     def to_json(self) -> dict[str, Any]:
         f = self.facts
-        live = [m for m in self.matches if m.status != "rejected"]
+        live = [m for m in self.matches if m.status not in ("rejected", "suggested")]
         return {
             "file": self.file,
             "format": self.format,
@@ -63,7 +65,13 @@ class InspectRecord:
 
     def to_text(self) -> str:
         j = self.to_json()
-        status = {"confident": "匹配", "review": "待确认", "manual": "人工指定", "rejected": "不采用"}
+        status = {
+            "confident": "匹配",
+            "review": "待确认",
+            "manual": "人工指定",
+            "rejected": "不采用",
+            "suggested": "待确认建议（未达匹配阈值）",
+        }
         lines = [
             f"文件：{self.file}",
             f"  格式：{self.format}{'（OCR 识别）' if self.evidence.ocr else ''}    部门：{self.department or '未识别部门'}",
@@ -81,8 +89,10 @@ class InspectRecord:
             lines.append("  关键词：" + "、".join(j["keywords"][:12]))
         for p in self.evidence.problems:
             lines.append(f"  问题：{p.message}")
-        if not self.matches:
-            lines.append("  指标：未匹配到任何指标")
+        if not any(m.status != "suggested" for m in self.matches):
+            lines.append(
+                "  指标：未匹配到任何指标" + ("，以下是得分最高的候选，供人工确认" if self.matches else "")
+            )
         for m in self.matches:
             lines.append(f"  指标 {m.sub_item_id}  得分 {m.score:.1f}  {status.get(m.status, m.status)}")
             lines.extend(f"      · {r}" for r in m.reasons)
@@ -127,6 +137,9 @@ def _source(path: Path, ws: Workspace) -> SourceFile:
 def inspect_files(paths: list[Path], config: Config) -> list[InspectRecord]:
     ws = open_workspace(config)
     overrides = load_overrides(config.state, ws.known_ids) if config.state.exists() else None
+    if (config.state / LEDGER_FILE).is_file():  # the office's examples speak here as in a run
+        with Ledger.for_config(config) as ledger:
+            ws = attach_examples(ledger, ws)
     records: list[InspectRecord] = []
     with tempfile.TemporaryDirectory(prefix="evidence-inspect-") as tmp:
         ctx = ReadContext(limits=config.limits, scratch=Path(tmp), ocr_cache=Path(tmp) / "ocr")

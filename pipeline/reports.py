@@ -181,6 +181,9 @@ def _receipt(matrix: Matrix, department: str, files: Sequence[Understood]) -> tu
                 if u.duplicate_of in own
                 else "与其他单位已提交的文件内容相同，按重复文件处理"
             )
+        elif not matches and not problems and u.suggestions:
+            near = "、".join(f"{m.sub_item_id}（{m.score:.0f}分）" for m in u.suggestions)
+            note = f"未能确定对应的考核指标，可能对应 {near}，请县安办确认，或在文件名中写明指标编号"
         elif not matches and not problems:
             note = "未能对应到任何考核指标，请在文件名中写明指标编号"
         out.append(_ReceiptLine(u.source.rel_path, matches, problems, note))

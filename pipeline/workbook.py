@@ -258,7 +258,10 @@ def _link(u: Understood, inbox: Path | None, workbook: Path) -> str | None:
 
 
 def _evidence_sheet(ws: Worksheet, m: Matrix, inbox: Path | None, workbook: Path) -> None:
-    header = ["文件", "部门", "格式", "类型", "文号", "日期", "对应细项（得分）", "匹配理由", "状态", "问题"]
+    header = [
+        "文件", "部门", "格式", "类型", "文号", "日期", "对应细项（得分）", "匹配理由", "状态", "问题",
+        "待确认建议（未达匹配阈值）",
+    ]  # fmt: skip
     status_cn = {
         "matched": "已匹配",
         "unmatched": "未匹配",
@@ -289,6 +292,7 @@ def _evidence_sheet(ws: Worksheet, m: Matrix, inbox: Path | None, workbook: Path
                 "\n".join(f"{x.sub_item_id}：{'；'.join(x.reasons)}" for x in matches),
                 status_cn[u.status],
                 "；".join(problems),
+                "\n".join(f"{x.sub_item_id}（{x.score:.1f}）：{'；'.join(x.reasons)}" for x in u.suggestions),
             ]
 
     _table_sheet(ws, header, rows())
@@ -298,7 +302,7 @@ def _evidence_sheet(ws: Worksheet, m: Matrix, inbox: Path | None, workbook: Path
             cell = ws.cell(row=r, column=1)
             cell.hyperlink = target
             cell.font = LINK
-    for col in (1, 7, 8, 10):
+    for col in (1, 7, 8, 10, 11):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = min(ws.column_dimensions[letter].width or 10, 40)
 
