@@ -65,9 +65,11 @@ from typing import TypeVar
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from matchers.boilerplate import strip_boilerplate
 from matchers.itemref import item_refs
 from matchers.keywords import DOMAIN_TERMS, rubric_terms
 from matchers.learnt import ExampleIndex, example_similarities
+from matchers.lexicon import Lexicon, load_lexicon, parse_lexicon
 from matchers.text import char_grams, fold
 from pipeline.departments import DepartmentRegistry, find_departments, load_departments
 from pipeline.models import Facts, Match, Rubric
@@ -109,6 +111,9 @@ class Weights:
     own_phrase: float = 6.0
     scope: float = 10.0
     scope_idf: float = 2.5  # a scope word shares a 2-gram at least this rare with the label
+    concept: float = 8.0  # per lexicon concept the document expresses in its own words
+    concept_max: float = 16.0
+    form: float = 12.0  # a 方案 goes to the sibling that asks for the plan, a report of work to the others
     learnt: float = 40.0  # similarity to files the office confirmed for the sub-item
     learnt_floor: float = 0.25  # cosine below which an example says nothing
     learnt_saturation: float = 0.55
@@ -233,11 +238,17 @@ class SubItemIndex:
     item_entries: dict[int, tuple[int, ...]] = field(default_factory=dict)
     doc_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
     kind_entries: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # lexicon concept → entries whose text (with the item title) holds its rubric phrase
+    lexicon: Lexicon = field(default_factory=lambda: parse_lexicon(""))
+    concept_entries: dict[int, tuple[int, ...]] = field(default_factory=dict)
     # department → (entry, what its own 职责分工 clauses say it provides there): "县应急局提供…值班表"
     duties: dict[str, tuple[tuple[int, _Duty], ...]] = field(default_factory=dict)
     # (grams × entries), the transposed profiles with the item title in each: what a bare file name
     # or caption ("安全生产月启动仪式") is compared with
     label_matrix_t: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    # entries whose rule asks for a plan or a rule (制定…方案), and their siblings that ask for the work
+    plan_rows: frozenset[int] = frozenset()
+    work_rows: frozenset[int] = frozenset()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -406,12 +417,16 @@ def build_index(
     label_profiles: list[str] = []
     duties: list[dict[str, _Duty]] = []
     raw: list[tuple[str, int, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]] = []
+    concept_texts: list[str] = []  # what a lexicon concept's rubric phrase is looked up in
+    plan_texts: list[str] = []
     for item in rubric.items():
         for sub in item.sub_items:
             # the item title only where the sub-item is the whole item: shared titles blur siblings
             title = item.title if len(item.sub_items) == 1 else ""
             profile = " ".join([title, sub.text, sub.duty, " ".join(sub.materials)])
             profiles.append(fold(profile))
+            concept_texts.append(fold(item.title + "\n" + sub.text))
+            plan_texts.append(_CITED.sub("", fold(sub.text)).replace("关于印发", ""))
             label_profiles.append(
                 fold(
                     " ".join([item.title, sub.text, _without_departments(sub.duty, registry), *sub.materials])
@@ -434,6 +449,8 @@ def build_index(
     if rubric.bonus is not None:
         for bonus in rubric.bonus.items:
             profiles.append(fold(bonus.text))
+            concept_texts.append(fold(bonus.text))
+            plan_texts.append("")
             label_profiles.append(fold(bonus.text))
             duties.append({})
             raw.append((bonus.id, 0, (), (), (), ""))
@@ -520,7 +537,21 @@ def build_index(
         for department, duty in clauses.items():
             by_department[department].append((r, duty))
 
+    plans = {r for r, t in enumerate(plan_texts) if _ASKS_FOR_PLAN.search(t)}
+    items_with_plan = {entries[r].item_no for r in plans if entries[r].item_no}
+    work = {r for r, e in enumerate(entries) if e.item_no in items_with_plan and r not in plans}
+    plans &= {r for r, e in enumerate(entries) if e.item_no in {entries[k].item_no for k in work}}
+
+    lexicon = load_lexicon()
+    concept_entries = {
+        c: tuple(r for r, t in enumerate(concept_texts) if concept.rubric in t)
+        for c, concept in enumerate(lexicon.concepts)
+    }
     return SubItemIndex(
+        plan_rows=frozenset(plans),
+        work_rows=frozenset(work),
+        lexicon=lexicon,
+        concept_entries={c: rows for c, rows in concept_entries.items() if rows},
         duties={d: tuple(v) for d, v in by_department.items()},
         label_matrix_t=np.ascontiguousarray(label_matrix.T),
         position={e.id: r for r, e in enumerate(entries)},
@@ -599,7 +630,16 @@ def scoring_text(view: EvidenceView) -> str:
     what the similarity signals read of a file (and what an office example keeps of it)."""
     parts, _ = _name_parts(view.rel_path)
     head = view.facts.title
-    return fold(" ".join([*parts, head, view.text[:MAX_TEXT]]))
+    body = strip_boilerplate(view.text[:MAX_TEXT], head)
+    return fold(" ".join([*parts, head, body]))
+
+
+def _expanded(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[int, str]]]:
+    """The scoring text with the rubric's phrase of every lexicon concept it expresses appended."""
+    found = lexicon.find(text)
+    if not found:
+        return text, found
+    return text + " " + " ".join(lexicon.concepts[c].rubric for c, _ in found), found
 
 
 _HEAD_LINES = 5
@@ -627,6 +667,27 @@ def _phrase_in(phrases: Sequence[str], label: str) -> str:
                 best = phrase[start:]
                 break
     return best
+
+
+# a rule that asks for the plan itself: "未…制定县级城镇燃气安全生产专项行动实施方案的"
+_ASKS_FOR_PLAN = re.compile(
+    r"(?:制定|出台|编制|建立健全|修订)[^，,；;。]{0,40}?(?:方案|计划|制度|办法|规定|要点)"
+)
+# what a document's title says it is: the plan, or an account of work done
+_PLAN_TITLE = re.compile(r"方案|计划|办法|制度|要点|细则|规定|规则")
+_WORK_TITLE = re.compile(r"总结|成效|实效|报告|通报|开展|召开|完成|取得|推进|检查|督导|调研|行动中")
+_WORK_KINDS = frozenset({"总结", "报告", "简报", "通报", "台账", "纪要", "照片", "记录", "名单"})
+
+
+def _document_form(facts: Facts) -> str:
+    """ "plan" for a 方案/制度 (关于印发《…方案》的通知 included), "work" for an account of work done
+    (a 总结, a news item, a 台账), "" when the title does not say."""
+    title = fold(facts.title)
+    if facts.kind in _WORK_KINDS or _WORK_TITLE.search(title):
+        return "work"
+    if facts.kind in ("方案", "制度") or _PLAN_TITLE.search(title):
+        return "plan"
+    return ""
 
 
 _VAGUE_KINDS = frozenset({"通知", "函", "意见", "决定", "其他"})
@@ -679,9 +740,11 @@ def score_many(
 
     ``examples`` are the office's labelled files (``keys``: each view's content hash, so that a file
     is never its own example). A view nothing matches gets its best candidates as ``suggested``."""
-    texts = [scoring_text(v) for v in views]
+    plain = [scoring_text(v) for v in views]
+    expanded = [_expanded(t, index.lexicon) for t in plain]
+    texts = [t for t, _ in expanded]
     learnt = (
-        example_similarities(examples, texts, keys if keys is not None else [None] * len(views))
+        example_similarities(examples, plain, keys if keys is not None else [None] * len(views))
         if examples is not None and len(examples)
         else None
     )
@@ -709,6 +772,7 @@ def score_many(
                 w=weights,
                 examples=examples if learnt is not None else None,
                 learnt=learnt[row] if learnt is not None else None,
+                concepts=expanded[row][1],
             )
         )
     return results
@@ -756,6 +820,7 @@ def _score_one(
     w: Weights,
     examples: ExampleIndex | None = None,
     learnt: np.ndarray | None = None,
+    concepts: Sequence[tuple[int, str]] = (),
 ) -> tuple[Match, ...]:
     """One view against all entries: signals are added as vectors, reasons are written for the winners."""
     facts = view.facts
@@ -787,6 +852,28 @@ def _score_one(
         boost = w.label_term if r in dept_of and thin else 1.0
         weight = sum(index.term_idf[i] * (boost if index.terms[i] in label else 1.0) for i in kept)
         scores[r] += min(1.0, float(weight) / w.term_saturation) * w.terms
+
+    # what the rubric says in the words documents use (lexicon): "副县长带队" is 领导班子成员调研检查
+    concept_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for c, variant in concepts:
+        for r in index.concept_entries.get(c, ()):
+            concept_of[r].append((variant, index.lexicon.concepts[c].rubric))
+    for r, said in concept_of.items():
+        scores[r] += min(w.concept_max, w.concept * len(said))
+
+    # a 方案 is evidence of making the plan (9(1)), not of doing the work (9(3)), and a report the reverse
+    form = _document_form(facts)
+    form_of: dict[int, str] = {}
+    if form:
+        favoured = index.plan_rows if form == "plan" else index.work_rows
+        other = index.work_rows if form == "plan" else index.plan_rows
+        for r in favoured:
+            if scores[r] > 0:
+                scores[r] += w.form
+                form_of[r] = form
+        for r in other:
+            if scores[r] > 0:
+                scores[r] -= w.form
 
     # the file or folder name cites the sub-item or its item
     ref_of: dict[int, str] = {}
@@ -932,6 +1019,8 @@ def _score_one(
             why.append(f"正文与指标{entry.id}内容相近（相似度{float(sim[r]):.2f}）")
         if shared_by.get(r):
             why.append("共同关键词：" + "、".join(index.terms[i] for i in shared_by[r][:5]))
+        for variant, phrase in concept_of.get(r, [])[:3]:
+            why.append(f"“{variant}”即细则所说的“{phrase}”")
         if r in dept_of:
             owner = dept_of[r]
             seated = sorted(d for d in direct if _SEATED_IN.get(d) == owner and owner not in direct)
@@ -940,6 +1029,10 @@ def _score_one(
                 if seated
                 else f"部门 {owner} 负责 {entry.id}"
             )
+        if form_of.get(r) == "plan":
+            why.append(f"文件是方案或制度，指标{entry.id}要求的正是制定方案或制度")
+        elif form_of.get(r) == "work":
+            why.append(f"文件记述已开展的工作，指标{entry.id}考核的是工作的落实")
         if r in ref_of:
             why.append(ref_of[r])
         if r in doc_of:

@@ -748,7 +748,7 @@ class Ledger:
                 "SELECT sha256, sub_items, origin, source, text FROM examples ORDER BY sha256"
             ).fetchall()
         return [
-            Example(sha, tuple(json.loads(subs)), origin, source, text)
+            Example(key=sha, sub_item_ids=tuple(json.loads(subs)), text=text, origin=origin, source=source)
             for sha, subs, origin, source, text in rows
         ]
 

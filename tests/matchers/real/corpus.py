@@ -17,12 +17,49 @@ from pathlib import Path
 REAL_DIR = Path(__file__).resolve().parent
 
 KINDS = frozenset(
-    "纪要 方案 通知 简报 新闻 台账 值班表 预案 执法公示 事故调查报告 预算 制度 总结 报告 讲话 规划 清单 其他".split()
+    [
+        "纪要",
+        "方案",
+        "通知",
+        "简报",
+        "新闻",
+        "台账",
+        "值班表",
+        "预案",
+        "执法公示",
+        "事故调查报告",
+        "预算",
+        "制度",
+        "总结",
+        "报告",
+        "讲话",
+        "规划",
+        "清单",
+        "其他",
+    ]
 )
 VARIANTS = frozenset(
-    """clean bracket-variant no-bracket full-width traditional mixed-script space-inside line-break
-    stop-word-before serial-in-parens unusual-code-end long-code leading-zero di ocr-damage
-    negative-phone negative-ling negative-icp negative-other""".split()
+    [
+        "clean",
+        "bracket-variant",
+        "no-bracket",
+        "full-width",
+        "traditional",
+        "mixed-script",
+        "space-inside",
+        "line-break",
+        "stop-word-before",
+        "serial-in-parens",
+        "unusual-code-end",
+        "long-code",
+        "leading-zero",
+        "di",
+        "ocr-damage",
+        "negative-phone",
+        "negative-ling",
+        "negative-icp",
+        "negative-other",
+    ]
 )
 SHORT_TEXT = 300
 _DATE = re.compile(r"^(?:\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
@@ -127,7 +164,8 @@ def load_occurrences(directory: Path = REAL_DIR) -> tuple[Occurrence, ...]:
         return ()
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     return tuple(
-        Occurrence(o["url"], o["context"], tuple(o["expect"]), o["variant"]) for o in data.get("occurrence", [])
+        Occurrence(o["url"], o["context"], tuple(o["expect"]), o["variant"])
+        for o in data.get("occurrence", [])
     )
 
 
@@ -200,8 +238,10 @@ def main() -> int:
         f"split tune/test {sum(d.split == 'tune' for d in docs)}/{sum(d.split == 'test' for d in docs)}; "
         f"{len(labels)} distinct sub-items"
     )
-    print(f"{len(occ)} 文号 occurrences: {sum(1 for o in occ if o.expect)} positive, "
-          f"{sum(1 for o in occ if not o.expect)} negative; variants {dict(Counter(o.variant for o in occ))}")
+    print(
+        f"{len(occ)} 文号 occurrences: {sum(1 for o in occ if o.expect)} positive, "
+        f"{sum(1 for o in occ if not o.expect)} negative; variants {dict(Counter(o.variant for o in occ))}"
+    )
     return 1 if errors else 0
 
 

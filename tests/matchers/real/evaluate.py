@@ -15,14 +15,16 @@ counted over matches (confident or 待确认, never the below-threshold suggesti
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from matchers.subitems import EvidenceView, scoring_text
 from pipeline import stages
 from pipeline.config import Config
 from pipeline.discover import discover
-from pipeline.models import Evidence, Match
+from pipeline.models import Evidence, Example, Match
 from tests.matchers.real.corpus import RealDoc
 from tests.matchers.real.render import Placed, build_inbox
 
@@ -67,7 +69,12 @@ def config_for(base: Path, state: Path | None = None, **values: object) -> Confi
 
 
 def read_real(
-    docs: Sequence[RealDoc], base: Path, *, state: Path | None = None, unknown_folder: bool = False, ocr: bool = True
+    docs: Sequence[RealDoc],
+    base: Path,
+    *,
+    state: Path | None = None,
+    unknown_folder: bool = False,
+    ocr: bool = True,
 ) -> list[ReadDoc]:
     config = config_for(base, state)
     placed = build_inbox(docs, config.inbox, unknown_folder=unknown_folder, ocr=ocr)
@@ -122,3 +129,33 @@ def figures(cases: Sequence[RealCase]) -> RealFigures:
         any_at_3=any3 / positives if positives else 0.0,
         negatives_clean=clean / neg if neg else 0.0,
     )
+
+
+def examples_from(read: Sequence[ReadDoc], ws: stages.Workspace) -> list[Example]:
+    """The documents as if the office had confirmed each with its corpus labels (``evidence assign``)."""
+    out: list[Example] = []
+    for r, u in zip(read, stages.understand([r.evidence for r in read], ws), strict=True):
+        view = EvidenceView(r.placed.rel_path, None, r.evidence.text, u.facts)
+        out.append(Example(u.sha256, r.placed.doc.labels, scoring_text(view), "assign", r.placed.rel_path))
+    return out
+
+
+def learning_curve(
+    tune: Sequence[ReadDoc],
+    test: Sequence[ReadDoc],
+    ws: stages.Workspace,
+    sizes: Sequence[int],
+    seeds: int = 5,
+) -> dict[int, list[RealFigures]]:
+    """Figures on ``test`` after the office confirmed ``n`` files drawn from ``tune`` (labelled ones and
+    NONE alike, as they come), for each ``n`` and each of ``seeds`` draws."""
+    pool = list(tune)
+    everything = examples_from(pool, ws)
+    out: dict[int, list[RealFigures]] = {}
+    for n in sizes:
+        out[n] = []
+        for seed in range(seeds):
+            chosen = random.Random(1000 * n + seed).sample(range(len(pool)), min(n, len(pool)))
+            learnt = stages.with_examples(ws, [everything[i] for i in chosen])
+            out[n].append(figures(score_real(test, learnt)))
+    return out

@@ -28,7 +28,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from tests.builders.scans import FONT_PATH, RED, _draw_seal, _font, _pil_font
+from tests.builders.scans import FONT_PATH, _draw_seal, _font, _pil_font
 from tests.matchers.real.corpus import RealDoc
 
 Form = Literal["docx", "pdf", "scan", "photo"]
@@ -131,7 +131,9 @@ def write_text_pdf(doc: RealDoc, path: Path) -> None:
     c.save()
 
 
-def _page_image(doc: RealDoc, page: Sequence[tuple[str, bool]], *, dpi: int, seal: bool, seed: int) -> Image.Image:
+def _page_image(
+    doc: RealDoc, page: Sequence[tuple[str, bool]], *, dpi: int, seal: bool, seed: int
+) -> Image.Image:
     scale = dpi / 72
     width, height = int(A4[0] * scale), int(A4[1] * scale)
     img = Image.new("RGB", (width, height), "white")
@@ -180,7 +182,9 @@ def write_photo(doc: RealDoc, path: Path) -> None:
     rng = np.random.default_rng(_hash(doc.id) + 99)
     w, h = page.size
     desk = Image.new("RGB", (int(w * 1.15), int(h * 1.12)), (112, 86, 60))
-    tilted = page.rotate(float(rng.uniform(-4, 4)), expand=True, resample=Image.Resampling.BICUBIC, fillcolor=(112, 86, 60))
+    tilted = page.rotate(
+        float(rng.uniform(-4, 4)), expand=True, resample=Image.Resampling.BICUBIC, fillcolor=(112, 86, 60)
+    )
     desk.paste(tilted, ((desk.width - tilted.width) // 2, (desk.height - tilted.height) // 2))
     shade = np.linspace(1.0, 0.78, desk.height)[:, None, None]
     lit = np.clip(np.asarray(desk, dtype=np.float32) * shade, 0, 255).astype(np.uint8)
