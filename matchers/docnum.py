@@ -31,16 +31,22 @@ __all__ = ["extract_bare_numbers", "extract_doc_numbers", "normalise_doc_number"
 
 # Traditional characters seen in codes (and 號), one for one so offsets stay valid.
 _TRADITIONAL = str.maketrans(
-    "國發號辦廳會電報書務區縣廣東貴陝蘇遼黨紀組規環衛農業財審計統醫質監總應險機關產護資運輸經濟體門閩滬貿勞動稅鐵軍僑聯協學華藥災礦糧復轉廠鄉鎮陽寧與見據參劃辭檢錄職區團辦縣設僱園礎歲遞價獲廈韓",
-    "国发号办厅会电报书务区县广东贵陕苏辽党纪组规环卫农业财审计统医质监总应险机关产护资运输经济体门闽沪贸劳动税铁军侨联协学华药灾矿粮复转厂乡镇阳宁与见据参划辞检录职区团办县设雇园础岁递价获厦韩",
+    "國發號辦廳會電報書務區縣廣東貴陝蘇遼黨紀組規環衛農業財審計統醫質監總應險機關產護資運輸經濟體門閩滬貿勞動稅鐵軍僑聯協學華藥災礦糧復轉廠鄉鎮陽寧與見據參劃辭檢錄職團設僱園礎歲遞價獲廈"
+    "韓懷鄭灣雲漢濱齊魯豐龍嶺臨長瀋烏蘭紹錫慶遠邊贛晉瓊粵臺興寶溫麗潁滄鄖岡樂壽諸銅撫開營張萊棗濰順員達鳳鶴雞賓彙議傳權證類認標準實條義處習舉選單歷圖廢壓線網絡視話說講層級織維穩戰觀測驗"
+    "試庫靈蘆陸豬雜綜術療養殘婦愛貧鄰莊衝壩戶專項倉歸齒藝憲補貼隊遷橋濕氣熱場車輛飛駕駛導頭獎懲罰詢訴訪稱異優績評決戀徵嚴執違貫徹範韋陰麥淵瀘潤灤灘鄧鄲黃劉楊趙陳吳孫鄒蔣盧賴羅葉蕭馮於雙"
+    "訂頒佈轄隸託憑鑑際兩萬億個間",
+    "国发号办厅会电报书务区县广东贵陕苏辽党纪组规环卫农业财审计统医质监总应险机关产护资运输经济体门闽沪贸劳动税铁军侨联协学华药灾矿粮复转厂乡镇阳宁与见据参划辞检录职团设雇园础岁递价获厦"
+    "韩怀郑湾云汉滨齐鲁丰龙岭临长沈乌兰绍锡庆远边赣晋琼粤台兴宝温丽颍沧郧冈乐寿诸铜抚开营张莱枣潍顺员达凤鹤鸡宾汇议传权证类认标准实条义处习举选单历图废压线网络视话说讲层级织维稳战观测验"
+    "试库灵芦陆猪杂综术疗养残妇爱贫邻庄冲坝户专项仓归齿艺宪补贴队迁桥湿气热场车辆飞驾驶导头奖惩罚询诉访称异优绩评决恋征严执违贯彻范韦阴麦渊泸润滦滩邓郸黄刘杨赵陈吴孙邹蒋卢赖罗叶萧冯于双"
+    "订颁布辖隶托凭鉴际两万亿个间",
 )
 
 # OCR and look-alike digits inside the year and the serial.
 _DIGIT_FIX = str.maketrans("OoIl|", "00111")
 
 _D = "[0-9OoIl]"
-_OPEN = "[〔\\[【(［{「『〈<]"
-_CLOSE = "[〕\\]】)］}」』〉>]"
+_OPEN = "[〔\\[【(［{「『〈<„]"
+_CLOSE = "[〕\\]】)］}」』〉>‟]"
 # 号 and what OCR makes of it at the end position.
 _HAO = "[号號弓兮亏]"
 # A lost 号 is accepted only when the number visibly ends here.
@@ -49,18 +55,18 @@ _END = "(?=[\\s，。、；：,.;:!?！？)）\\]】〕》」』\"”'’]|$)"
 # 〔2022〕15号 in all its bent forms; at least one bracket is checked in code.
 _BRACKETED = re.compile(
     # The lookahead lets the engine skip positions that cannot start a number (2× faster).
-    rf"(?=[〔\[【(［{{「『〈<12lI])(?:(?P<open>{_OPEN})\s{{0,3}})?"
+    rf"(?=[〔\[【(［{{「『〈<„12lI])(?:(?P<open>{_OPEN})\s{{0,3}})?"
     rf"(?P<year>[12lI](?:[ \t]?{_D}){{3}})"
     rf"\s{{0,3}}(?P<nian>年)?\s{{0,3}}(?P<close>{_CLOSE})?"
     rf"\s{{0,3}}(?P<di>第)?\s{{0,3}}(?P<serial>{_D}{{1,8}})(?!{_D})"
     rf"(?:\s{{0,3}}(?P<hao>{_HAO})|{_END})"
 )
-# 甘区政办发201756号, 中办发2022年22号: no brackets, so only clean digits and a real 号; or the serial
-# in brackets, 人社发2024(91), where the brackets end the number.
+# 甘区政办发201756号, 中办发2022年22号, 湘编办2023 21号: no brackets, so only clean digits and a real
+# 号; or the serial in brackets, 人社发2024(91), 湘工发2015[4]号, where the brackets end the number.
 _PLAIN = re.compile(
     rf"(?<=[{CJK_RE_CLASS}])[ \t]?(?P<year>(?:19|20)[0-9]{{2}})(?P<nian>年)?"
-    rf"(?:(?P<di>第)?(?P<serial>[0-9]{{1,4}})\s?(?P<hao>[号號])"
-    rf"|[(（](?P<pserial>[0-9]{{1,4}})[)）](?:\s?(?P<phao>[号號]))?)"
+    rf"(?:[ \t]?(?P<di>第)?(?P<serial>[0-9]{{1,4}})\s?(?P<hao>[号號])"
+    rf"|[(（\[［【〔](?P<pserial>[0-9]{{1,4}})[)）\]］】〕](?:\s?(?P<phao>[号號]))?)"
 )
 
 # Words that start a sentence or a phrase before a code: the code begins after the last of them.
@@ -120,6 +126,26 @@ _STOP_WORDS = (
 _STOP_RE = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True)))
 # Where an organ's full name ends, for a header line glued to its code: 蓬溪县安委会办公室蓬安办.
 _ORGAN_END_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局|局|厅")
+# A title glued to the code that follows it: 乡村建设行动实施方案中办发2022年22号.
+_TITLE_END_RE = re.compile("方案|意见|通知|办法|细则|规则|规范|标准|指南|决定|规划|纲要|条例|要点|公告|通报|全文")
+# Pinyin a site's converter left after a character: 滬府發(fā)〔2017〕92號.
+_PINYIN_NOTE = re.compile(
+    rf"(?<=[{CJK_RE_CLASS}])\([a-zü]{{0,5}}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{{0,5}}\)"
+)
+
+
+def _without_notes(m: str) -> tuple[str, list[int] | None]:
+    """``m`` without pinyin notes, and where each of its characters was (None: nothing removed)."""
+    if "(" not in m or not _PINYIN_NOTE.search(m):
+        return m, None
+    keep: list[int] = []
+    last = 0
+    for note in _PINYIN_NOTE.finditer(m):
+        keep.extend(range(last, note.start()))
+        last = note.end()
+    keep.extend(range(last, len(m)))
+    keep.append(len(m))
+    return "".join(m[i] for i in keep[:-1]), keep
 # A code is an abbreviation: a full organ name before the bracket is a header, not a code.
 _ORGAN_WORD_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局")
 
@@ -166,20 +192,32 @@ def _run_before(m: str, pos: int) -> tuple[str, int]:
     return m[i:pos].translate(_TRADITIONAL), i
 
 
-def _strip_run(run: str) -> tuple[str, int]:
-    """Drop everything up to the last sentence word; returns the rest and its offset in ``run``."""
+def _strip_run(run: str, *, line_start: bool = False) -> tuple[str, int]:
+    """Drop everything up to the last sentence word; returns the rest and its offset in ``run``.
+
+    A preposition glued to the front (以川办发) goes, unless the run opens its line: a number alone on
+    its line is a header, and there 于府办发 is 于都县's code."""
     cut = 0
     for sm in _STOP_RE.finditer(run):
         cut = sm.end()
     rest = run[cut:]
-    while len(rest) > _MIN_AFTER_PREPOSITION and rest[0] in _LEADING_PREPOSITIONS and _code_ok(rest[1:]):
-        rest, cut = rest[1:], cut + 1
     if len(rest) > 8:
-        for om in _ORGAN_END_RE.finditer(rest):
-            if om.end() < len(rest):
-                cut_here = om.end()
-                rest, cut = rest[cut_here:], cut + cut_here
-                break
+        ends = [om.end() for om in _ORGAN_END_RE.finditer(rest) if om.end() < len(rest)]
+        if ends:
+            # the last organ name ends where the code begins: 四川省人民政府办公厅以川办发
+            rest, cut = rest[ends[-1] :], cut + ends[-1]
+    if len(rest) > 5:
+        ends = [tm.end() for tm in _TITLE_END_RE.finditer(rest) if _code_ok(rest[tm.end() :])]
+        if ends:
+            rest, cut = rest[ends[-1] :], cut + ends[-1]
+    at_start = line_start and cut == 0
+    while (
+        not at_start
+        and len(rest) > _MIN_AFTER_PREPOSITION
+        and rest[0] in _LEADING_PREPOSITIONS
+        and _code_ok(rest[1:])
+    ):
+        rest, cut = rest[1:], cut + 1
     return rest, cut
 
 
@@ -206,7 +244,7 @@ def _find_code(m: str, pos: int) -> tuple[str, int, bool, bool]:
     run, run_start = _run_before(m, j)
     if not run:
         return "", pos, False, False
-    rest, cut = _strip_run(run)
+    rest, cut = _strip_run(run, line_start=run_start == 0 or m[run_start - 1] == "\n")
     code, start = rest, run_start + cut
     if len(code) <= 2 and cut == 0:
         # A code broken by a line break: （遂安\n委〔2022〕15号）.
@@ -234,7 +272,28 @@ def _digits(s: str) -> int | None:
 
 
 def _hits(text: str) -> list[_Hit]:
-    m = fold(text)
+    m, where = _without_notes(fold(text))
+    hits = _hits_in(m)
+    if where is None:
+        return hits
+    # back to the original text's offsets; a note inside the number is part of what was written
+    return [
+        _Hit(
+            h.code,
+            where[h.code_start],
+            h.year,
+            h.serial,
+            where[h.start],
+            where[h.end - 1] + 1,
+            h.has_hao,
+            h.placeholder,
+            h.code_invalid,
+        )
+        for h in hits
+    ]
+
+
+def _hits_in(m: str) -> list[_Hit]:
     hits: list[_Hit] = []
     taken: list[tuple[int, int]] = []
     for match in _BRACKETED.finditer(m):
@@ -248,6 +307,8 @@ def _hits(text: str) -> list[_Hit]:
             continue
         if not re.search("[0-9]", match["serial"]) and not match["hao"]:
             continue  # 'lO' with no 号 is a word, not a serial
+        if m.startswith("令", match.end()):
+            continue  # 住建部2023年3号令 is a 令 number
         code, code_start, placeholder, invalid = _find_code(m, match.start())
         if code and code[-1] not in _USUAL_END and not match["hao"]:
             code, invalid = "", True
@@ -269,7 +330,7 @@ def _hits(text: str) -> list[_Hit]:
         if any(s <= match.start() < e for s, e in taken):
             continue
         year, serial = int(match["year"]), int(match["serial"] or match["pserial"])
-        if not _YEAR_MIN <= year <= _YEAR_MAX or serial == 0:
+        if not _YEAR_MIN <= year <= _YEAR_MAX or serial == 0 or m.startswith("令", match.end()):
             continue
         code, code_start, _, _ = _find_code(m, match.start())
         if code and (match["hao"] or match["phao"] or code[-1] in _USUAL_END):

@@ -27,7 +27,8 @@ __all__ = ["Concept", "Lexicon", "load_lexicon"]
 class Concept:
     rubric: str  # the rubric's phrase, folded; what the variants mean
     variants: tuple[str, ...]  # folded
-    requires: tuple[str, ...] = ()  # the concept holds only if one of these also occurs (安全 for 常务会议)
+    # the concept holds only if, of each group, one word also occurs (安全 for 常务会议)
+    requires: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,16 @@ class Lexicon:
                 found.setdefault(c, m.group())
         out = []
         for c, variant in sorted(found.items()):
-            requires = self.concepts[c].requires
-            if not requires or any(r in folded for r in requires):
+            if all(any(r in folded for r in group) for group in self.concepts[c].requires):
                 out.append((c, variant))
         return out
+
+
+def _groups(raw: list[str] | list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    """``["安全"]`` is one group; ``[["县长", "副县长"], ["检查", "调研"]]`` needs a word of each."""
+    if raw and all(isinstance(r, str) for r in raw):
+        return (tuple(fold(str(r)) for r in raw),)
+    return tuple(tuple(fold(r) for r in group) for group in raw if group)
 
 
 def parse_lexicon(text: str) -> Lexicon:
@@ -60,7 +67,7 @@ def parse_lexicon(text: str) -> Lexicon:
         concept = Concept(
             rubric=fold(raw["rubric"]),
             variants=tuple(dict.fromkeys(fold(v) for v in raw["variants"] if v.strip())),
-            requires=tuple(fold(r) for r in raw.get("requires", [])),
+            requires=_groups(raw.get("requires", [])),
         )
         concepts.append(concept)
         for v in concept.variants:

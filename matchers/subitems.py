@@ -115,8 +115,9 @@ class Weights:
     concept_max: float = 16.0
     form: float = 12.0  # a 方案 goes to the sibling that asks for the plan, a report of work to the others
     learnt: float = 40.0  # similarity to files the office confirmed for the sub-item
-    learnt_floor: float = 0.25  # cosine below which an example says nothing
-    learnt_saturation: float = 0.55
+    learnt_floor: float = 0.06  # cosine below which an example says nothing
+    learnt_saturation: float = 0.15  # two 公文 on the same work reach 0.15–0.4; unrelated ones 0.04
+    learnt_sharpness: float = 2.0  # (similarity / the best example's) ** this scales a sub-item's share
     learnt_negative: float = 30.0  # closer to a confirmed 不是佐证 than to any confirmed evidence
     suggest_floor: float = 15.0  # suggestions below the threshold start here
     suggestions: int = 3
@@ -537,7 +538,11 @@ def build_index(
         for department, duty in clauses.items():
             by_department[department].append((r, duty))
 
-    plans = {r for r, t in enumerate(plan_texts) if _ASKS_FOR_PLAN.search(t)}
+    # a rule all of whose deductions are about the plan; one that also deducts for the work (7(2):
+    # 制定…方案的，扣1分；未认真组织开展…检查的，扣1分) is on neither side
+    clauses = [[c for c in _DEDUCTION.findall(t) if c.strip("，,；;。 ")] for t in plan_texts]
+    plans = {r for r, cs in enumerate(clauses) if cs and all(_ASKS_FOR_PLAN.search(c) for c in cs)}
+    mixed = {r for r, cs in enumerate(clauses) if r not in plans and any(_ASKS_FOR_PLAN.search(c) for c in cs)}
     items_with_plan = {entries[r].item_no for r in plans if entries[r].item_no}
     work = {r for r, e in enumerate(entries) if e.item_no in items_with_plan and r not in plans}
     plans &= {r for r, e in enumerate(entries) if e.item_no in {entries[k].item_no for k in work}}
@@ -673,6 +678,8 @@ def _phrase_in(phrases: Sequence[str], label: str) -> str:
 _ASKS_FOR_PLAN = re.compile(
     r"(?:制定|出台|编制|建立健全|修订)[^，,；;。]{0,40}?(?:方案|计划|制度|办法|规定|要点)"
 )
+# one deduction: the failure it names and its "扣0.5分"
+_DEDUCTION = re.compile(r".*?扣[0-9.]+分", re.S)
 # what a document's title says it is: the plan, or an account of work done
 _PLAN_TITLE = re.compile(r"方案|计划|办法|制度|要点|细则|规定|规则")
 _WORK_TITLE = re.compile(r"总结|成效|实效|报告|通报|开展|召开|完成|取得|推进|检查|督导|调研|行动中")
@@ -973,7 +980,8 @@ def _score_one(
     learnt_of: dict[int, tuple[int, float, str]] = {}
     unlike = ""
     if examples is not None and learnt is not None:
-        best_positive = 0.0
+        positives = [i for i, e in enumerate(examples.examples) if e.sub_item_ids]
+        best_positive = float(learnt[positives].max()) if positives else 0.0
         for sub_id, example_rows in examples.by_sub_item.items():
             at = index.position.get(sub_id)
             if at is None:
@@ -981,12 +989,13 @@ def _score_one(
             sims = learnt[list(example_rows)]
             pick = int(np.argmax(sims))
             closest = float(sims[pick])
-            best_positive = max(best_positive, closest)
             if closest > w.learnt_floor:
                 close = int(np.sum(sims > w.learnt_floor))
                 learnt_of[at] = (close, closest, examples.examples[example_rows[pick]].source)
                 span = w.learnt_saturation - w.learnt_floor
-                scores[at] += min(1.0, (closest - w.learnt_floor) / span) * w.learnt
+                # the nearest examples speak; a sub-item whose examples are only half as near, much less
+                rank = (closest / best_positive) ** w.learnt_sharpness
+                scores[at] += min(1.0, (closest - w.learnt_floor) / span) * w.learnt * rank
         negatives = examples.negatives
         if negatives:
             nearest = max(negatives, key=lambda i: float(learnt[i]))
@@ -1004,11 +1013,12 @@ def _score_one(
         final = np.minimum(raw - w.wrong_year, confident_threshold - 0.5)
         final = np.where(raw >= match_threshold, np.maximum(final, match_threshold), final)
     candidates = np.flatnonzero(final >= match_threshold)
-    order = sorted(candidates.tolist(), key=lambda r: (-final[r], -raw[r], r))[:top]
+    # ties at the cap of 100 are broken by what the signals added up to
+    order = sorted(candidates.tolist(), key=lambda r: (-final[r], -scores[r], r))[:top]
     suggesting = not order
     if suggesting:  # nothing passes: the best few, for a person to pick from (待确认建议)
         near = np.flatnonzero(final >= w.suggest_floor)
-        order = sorted(near.tolist(), key=lambda r: (-final[r], -raw[r], r))[: w.suggestions]
+        order = sorted(near.tolist(), key=lambda r: (-final[r], -scores[r], r))[: w.suggestions]
 
     matches: list[Match] = []
     for r in order:
