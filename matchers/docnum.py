@@ -127,11 +127,11 @@ _STOP_RE = re.compile("|".join(sorted(_STOP_WORDS, key=len, reverse=True)))
 # Where an organ's full name ends, for a header line glued to its code: 蓬溪县安委会办公室蓬安办.
 _ORGAN_END_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局|局|厅")
 # A title glued to the code that follows it: 乡村建设行动实施方案中办发2022年22号.
-_TITLE_END_RE = re.compile("方案|意见|通知|办法|细则|规则|规范|标准|指南|决定|规划|纲要|条例|要点|公告|通报|全文")
-# Pinyin a site's converter left after a character: 滬府發(fā)〔2017〕92號.
-_PINYIN_NOTE = re.compile(
-    rf"(?<=[{CJK_RE_CLASS}])\([a-zü]{{0,5}}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{{0,5}}\)"
+_TITLE_END_RE = re.compile(
+    "方案|意见|通知|办法|细则|规则|规范|标准|指南|决定|规划|纲要|条例|要点|公告|通报|全文"
 )
+# Pinyin a site's converter left after a character: 滬府發(fā)〔2017〕92號.
+_PINYIN_NOTE = re.compile(rf"(?<=[{CJK_RE_CLASS}])\([a-zü]{{0,5}}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{{0,5}}\)")
 
 
 def _without_notes(m: str) -> tuple[str, list[int] | None]:
@@ -146,6 +146,8 @@ def _without_notes(m: str) -> tuple[str, list[int] | None]:
     keep.extend(range(last, len(m)))
     keep.append(len(m))
     return "".join(m[i] for i in keep[:-1]), keep
+
+
 # A code is an abbreviation: a full organ name before the bracket is a header, not a code.
 _ORGAN_WORD_RE = re.compile("办公室|办公厅|委员会|人民政府|指挥部|领导小组|管理局")
 

@@ -250,3 +250,26 @@ def test_zip_member_links_to_its_bundle_and_hash_is_escaped(tmp_path: Path) -> N
     links = {r[0].value: r[0].hyperlink.target for r in ws.iter_rows(min_row=2)}
     assert links["县应急局/材料.zip!/方案.docx"] == "../inbox/县应急局/材料.zip"
     assert links["县应急局/第#1号.docx"] == "../inbox/县应急局/第%231号.docx"
+
+
+def test_a_file_nothing_matched_shows_its_suggestions_but_counts_nowhere(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from pipeline.models import Match
+
+    rel = f"{YINGJI}/节前检查新闻.docx"
+    near = (
+        Match(rel, "2(3)", 38.5, ("正文与指标2(3)内容相近（相似度0.15）",), "suggested"),
+        Match(rel, "13", 21.0, ("共同关键词：考评",), "suggested"),
+    )
+    m = matrix([replace(understood(rel), suggestions=near)])
+    assert all(not c.evidence for s in m.sub_items for c in s.cells)  # a suggestion is not evidence
+    path = write_workbook(m, tmp_path / "完整性矩阵.xlsx")
+    sheet = load_workbook(path)["佐证清单"]
+    header = [c.value for c in sheet[1]]
+    row = {h: c.value for h, c in zip(header, sheet[2], strict=True)}
+    assert row["状态"] == "未匹配" and not row["对应细项（得分）"]
+    assert row["待确认建议（未达匹配阈值）"].splitlines() == [
+        "2(3)（38.5）：正文与指标2(3)内容相近（相似度0.15）",
+        "13（21.0）：共同关键词：考评",
+    ]

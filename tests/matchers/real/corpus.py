@@ -159,14 +159,15 @@ def load_docs(directory: Path = REAL_DIR) -> tuple[RealDoc, ...]:
 
 @cache
 def load_occurrences(directory: Path = REAL_DIR) -> tuple[Occurrence, ...]:
-    path = directory / "docnums.toml"
-    if not path.exists():
-        return ()
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(
-        Occurrence(o["url"], o["context"], tuple(o["expect"]), o["variant"])
-        for o in data.get("occurrence", [])
-    )
+    """Every ``docnums*.toml`` (one file per collector), in file order."""
+    out: list[Occurrence] = []
+    for path in sorted(directory.glob("docnums*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        out.extend(
+            Occurrence(o["url"], o["context"], tuple(o["expect"]), o["variant"])
+            for o in data.get("occurrence", [])
+        )
+    return tuple(out)
 
 
 def validate_docs(docs: tuple[RealDoc, ...]) -> list[str]:
