@@ -546,7 +546,7 @@ def build_index(
         r for r, cs in enumerate(clauses) if r not in plans and any(_ASKS_FOR_PLAN.search(c) for c in cs)
     }
     items_with_plan = {entries[r].item_no for r in plans if entries[r].item_no}
-    work = {r for r, e in enumerate(entries) if e.item_no in items_with_plan and r not in plans}
+    work = {r for r, e in enumerate(entries) if e.item_no in items_with_plan and r not in plans | mixed}
     plans &= {r for r, e in enumerate(entries) if e.item_no in {entries[k].item_no for k in work}}
 
     lexicon = load_lexicon()

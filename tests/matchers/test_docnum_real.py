@@ -31,7 +31,7 @@ def test_the_set_is_real_sized_and_covers_the_variants(occurrences: tuple[Occurr
     negatives = [o for o in occurrences if not o.expect]
     assert len(positives) >= 200 and len(negatives) >= 100
     variants = Counter(o.variant for o in positives)
-    assert WANTED_VARIANTS <= set(variants), variants
+    assert set(variants) >= WANTED_VARIANTS, variants
     kinds = {o.variant for o in negatives}
     assert {"negative-phone", "negative-ling", "negative-icp"} <= kinds
     assert all(o.url.startswith("http") for o in occurrences)
