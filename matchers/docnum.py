@@ -34,11 +34,11 @@ _TRADITIONAL = str.maketrans(
     "國發號辦廳會電報書務區縣廣東貴陝蘇遼黨紀組規環衛農業財審計統醫質監總應險機關產護資運輸經濟體門閩滬貿勞動稅鐵軍僑聯協學華藥災礦糧復轉廠鄉鎮陽寧與見據參劃辭檢錄職團設僱園礎歲遞價獲廈"
     "韓懷鄭灣雲漢濱齊魯豐龍嶺臨長瀋烏蘭紹錫慶遠邊贛晉瓊粵臺興寶溫麗潁滄鄖岡樂壽諸銅撫開營張萊棗濰順員達鳳鶴雞賓彙議傳權證類認標準實條義處習舉選單歷圖廢壓線網絡視話說講層級織維穩戰觀測驗"
     "試庫靈蘆陸豬雜綜術療養殘婦愛貧鄰莊衝壩戶專項倉歸齒藝憲補貼隊遷橋濕氣熱場車輛飛駕駛導頭獎懲罰詢訴訪稱異優績評決戀徵嚴執違貫徹範韋陰麥淵瀘潤灤灘鄧鄲黃劉楊趙陳吳孫鄒蔣盧賴羅葉蕭馮於雙"
-    "訂頒佈轄隸託憑鑑際兩萬億個間",
+    "訂頒佈轄隸託憑鑑際兩萬億個間呂請",
     "国发号办厅会电报书务区县广东贵陕苏辽党纪组规环卫农业财审计统医质监总应险机关产护资运输经济体门闽沪贸劳动税铁军侨联协学华药灾矿粮复转厂乡镇阳宁与见据参划辞检录职团设雇园础岁递价获厦"
     "韩怀郑湾云汉滨齐鲁丰龙岭临长沈乌兰绍锡庆远边赣晋琼粤台兴宝温丽颍沧郧冈乐寿诸铜抚开营张莱枣潍顺员达凤鹤鸡宾汇议传权证类认标准实条义处习举选单历图废压线网络视话说讲层级织维稳战观测验"
     "试库灵芦陆猪杂综术疗养残妇爱贫邻庄冲坝户专项仓归齿艺宪补贴队迁桥湿气热场车辆飞驾驶导头奖惩罚询诉访称异优绩评决恋征严执违贯彻范韦阴麦渊泸润滦滩邓郸黄刘杨赵陈吴孙邹蒋卢赖罗叶萧冯于双"
-    "订颁布辖隶托凭鉴际两万亿个间",
+    "订颁布辖隶托凭鉴际两万亿个间吕请",
 )
 
 # OCR and look-alike digits inside the year and the serial.
@@ -132,17 +132,25 @@ _TITLE_END_RE = re.compile(
 )
 # Pinyin a site's converter left after a character: 滬府發(fā)〔2017〕92號.
 _PINYIN_NOTE = re.compile(rf"(?<=[{CJK_RE_CLASS}])\([a-zü]{{0,5}}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{{0,5}}\)")
+# without tone marks (國(guo)辦(ban)發) only where a text has several: "(ab)" alone may be a list label
+_PLAIN_NOTE = re.compile(rf"(?<=[{CJK_RE_CLASS}])\([a-zü]{{2,6}}\)")
 
 
 def _without_notes(m: str) -> tuple[str, list[int] | None]:
     """``m`` without pinyin notes, and where each of its characters was (None: nothing removed)."""
-    if "(" not in m or not _PINYIN_NOTE.search(m):
+    if "(" not in m:
+        return m, None
+    notes = [n.span() for n in _PINYIN_NOTE.finditer(m)]
+    plain = [n.span() for n in _PLAIN_NOTE.finditer(m)]
+    if len(plain) >= 2:
+        notes = sorted(set(notes) | set(plain))
+    if not notes:
         return m, None
     keep: list[int] = []
     last = 0
-    for note in _PINYIN_NOTE.finditer(m):
-        keep.extend(range(last, note.start()))
-        last = note.end()
+    for start, end in notes:
+        keep.extend(range(last, start))
+        last = end
     keep.extend(range(last, len(m)))
     keep.append(len(m))
     return "".join(m[i] for i in keep[:-1]), keep
