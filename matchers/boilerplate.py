@@ -43,14 +43,19 @@ _STUDY_TITLE = re.compile(
 )
 _STUDY_OPENING = re.compile(r"传达学习|学习传达|学习贯彻|专题学习|集中学习|观看")
 _OPENING = 160
+_TITLE_MAX = 40
 
 
 def is_study_document(text: str, title: str = "") -> bool:
     """Whether studying and passing on remarks and arrangements is what the document is about."""
-    head = fold(title) + "\n" + fold(text[:_OPENING])
-    return bool(_STUDY_TITLE.search(head)) or bool(
-        _STUDY_OPENING.search(fold(text[:_OPENING])) and _RITUAL.search(fold(text[:_OPENING]))
-    )
+    # the title (or the first line) names the study; "为深入贯彻…重要论述" opening any text does not
+    first = text.strip().split("\n", 1)[0]
+    if not title and (len(first) > _TITLE_MAX or first.endswith("。")):
+        first = ""  # a paragraph, not a heading
+    if _STUDY_TITLE.search(fold(title or first)):
+        return True
+    opening = fold(text[:_OPENING])
+    return bool(_STUDY_OPENING.search(opening) and _RITUAL.search(opening))
 
 
 def strip_boilerplate(text: str, title: str = "") -> str:
