@@ -540,10 +540,10 @@ def build_index(
 
     # a rule all of whose deductions are about the plan; one that also deducts for the work (7(2):
     # 制定…方案的，扣1分；未认真组织开展…检查的，扣1分) is on neither side
-    clauses = [[c for c in _DEDUCTION.findall(t) if c.strip("，,；;。 ")] for t in plan_texts]
-    plans = {r for r, cs in enumerate(clauses) if cs and all(_ASKS_FOR_PLAN.search(c) for c in cs)}
+    deductions = [[c for c in _DEDUCTION.findall(t) if c.strip("，,；;。 ")] for t in plan_texts]
+    plans = {r for r, cs in enumerate(deductions) if cs and all(_ASKS_FOR_PLAN.search(c) for c in cs)}
     mixed = {
-        r for r, cs in enumerate(clauses) if r not in plans and any(_ASKS_FOR_PLAN.search(c) for c in cs)
+        r for r, cs in enumerate(deductions) if r not in plans and any(_ASKS_FOR_PLAN.search(c) for c in cs)
     }
     items_with_plan = {entries[r].item_no for r in plans if entries[r].item_no}
     work = {r for r, e in enumerate(entries) if e.item_no in items_with_plan and r not in plans | mixed}
