@@ -39,6 +39,8 @@ class ExampleIndex:
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     vals: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     by_sub_item: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # sub-item → (rows of the office's examples, rows of the bundled reference ones)
+    rows_by_origin: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     digest: str = ""
 
     def __len__(self) -> int:
@@ -111,6 +113,13 @@ def build_example_index(examples: Iterable[Example], background: Sequence[str] =
         rows=rows,
         vals=vals,
         by_sub_item={k: tuple(v) for k, v in by_sub.items()},
+        rows_by_origin={
+            k: (
+                np.array([r for r in v if ordered[r].origin != "reference"], dtype=np.int64),
+                np.array([r for r in v if ordered[r].origin == "reference"], dtype=np.int64),
+            )
+            for k, v in by_sub.items()
+        },
         digest=digest,
     )
 

@@ -72,7 +72,7 @@ from matchers.learnt import ExampleIndex, example_similarities
 from matchers.lexicon import Lexicon, load_lexicon, parse_lexicon
 from matchers.text import char_grams, fold
 from pipeline.departments import DepartmentRegistry, find_departments, load_departments
-from pipeline.models import Facts, Match, Rubric
+from pipeline.models import Example, Facts, Match, Rubric
 
 K = TypeVar("K")
 
@@ -119,6 +119,10 @@ class Weights:
     learnt_saturation: float = 0.15  # two 公文 on the same work reach 0.15–0.4; unrelated ones 0.04
     learnt_sharpness: float = 2.0  # (similarity / the best example's) ** this scales a sub-item's share
     learnt_negative: float = 30.0  # closer to a confirmed 不是佐证 than to any confirmed evidence
+    reference: float = 50.0  # the same, for the bundled public documents (matchers/reference.py)
+    reference_floor: float = 0.1
+    reference_saturation: float = 0.15
+    reference_negative: float = 30.0
     suggest_floor: float = 15.0  # suggestions below the threshold start here
     suggestions: int = 3
 
@@ -791,6 +795,24 @@ def _short_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+def _learnt_terms(w: Weights, reference: bool) -> tuple[float, float, float]:
+    """(floor, saturation, weight) of the office's examples or of the reference ones."""
+    if reference:
+        return w.reference_floor, w.reference_saturation, w.reference
+    return w.learnt_floor, w.learnt_saturation, w.learnt
+
+
+def _learnt_reason(sub_id: str, office: int, reference: int, closest: float, nearest: Example) -> str:
+    """The office's confirmations are named first: they are what a person there decided."""
+    name = f"“{nearest.source}”" if nearest.origin == "reference" else _short_name(nearest.source)
+    tail = f"（最相近：{name}，相似度{closest:.2f}）"
+    if office and reference:
+        return f"与已确认的 {office} 份 {sub_id} 佐证及 {reference} 份同类公开文件样例相似{tail}"
+    if office:
+        return f"与已确认的 {office} 份 {sub_id} 佐证相似{tail}"
+    return f"与 {reference} 份属于 {sub_id} 的公开文件样例相似{tail}"
+
+
 def score_sub_items(
     view: EvidenceView,
     index: SubItemIndex,
@@ -978,32 +1000,48 @@ def _score_one(
         else:
             kind_of[r] = ""
 
-    # the office's own confirmed files: a file like three confirmed 2(1) files is 2(1) evidence
-    learnt_of: dict[int, tuple[int, float, str]] = {}
-    unlike = ""
+    # the office's own confirmed files: a file like three confirmed 2(1) files is 2(1) evidence; the
+    # bundled public documents (reference examples) the same way, with less weight: another county's
+    # file on the same work reads less alike than the office's own
+    learnt_of: dict[int, tuple[int, int, float, Example]] = {}  # office, reference, nearest
+    unlike: Example | None = None
     if examples is not None and learnt is not None:
         positives = [i for i, e in enumerate(examples.examples) if e.sub_item_ids]
         best_positive = float(learnt[positives].max()) if positives else 0.0
-        for sub_id, example_rows in examples.by_sub_item.items():
+        for sub_id, (office_rows, reference_rows) in examples.rows_by_origin.items():
             at = index.position.get(sub_id)
             if at is None:
                 continue
-            sims = learnt[list(example_rows)]
-            pick = int(np.argmax(sims))
-            closest = float(sims[pick])
-            if closest > w.learnt_floor:
-                close = int(np.sum(sims > w.learnt_floor))
-                learnt_of[at] = (close, closest, examples.examples[example_rows[pick]].source)
-                span = w.learnt_saturation - w.learnt_floor
-                # the nearest examples speak; a sub-item whose examples are only half as near, much less
+            close_by: list[tuple[float, Example]] = []
+            gain = 0.0
+            for rows, reference in ((office_rows, False), (reference_rows, True)):
+                if not len(rows):
+                    continue
+                floor, saturation, weight = _learnt_terms(w, reference)
+                sims = learnt[rows]
+                closest = float(sims.max())
+                if closest <= floor:
+                    continue
+                close_by += [
+                    (float(sims[k]), examples.examples[rows[k]]) for k in np.flatnonzero(sims > floor)
+                ]
+                # the close_byest examples speak; a sub-item whose examples are only half as close_by, much less
                 rank = (closest / best_positive) ** w.learnt_sharpness
-                scores[at] += min(1.0, (closest - w.learnt_floor) / span) * w.learnt * rank
+                gain = max(gain, min(1.0, (closest - floor) / (saturation - floor)) * weight * rank)
+            if close_by:
+                closest, close_byest = max(close_by, key=lambda p: p[0])
+                reference_count = sum(1 for _, e in close_by if e.origin == "reference")
+                learnt_of[at] = (len(close_by) - reference_count, reference_count, closest, close_byest)
+                scores[at] += gain
         negatives = examples.negatives
         if negatives:
-            nearest = max(negatives, key=lambda i: float(learnt[i]))
-            if float(learnt[nearest]) >= w.learnt_saturation and float(learnt[nearest]) > best_positive:
-                unlike = examples.examples[nearest].source
-                scores -= w.learnt_negative
+            nearest_row = max(negatives, key=lambda i: float(learnt[i]))
+            nearest_negative = examples.examples[nearest_row]
+            reference = nearest_negative.origin == "reference"
+            _, saturation, _ = _learnt_terms(w, reference)
+            if float(learnt[nearest_row]) >= saturation and float(learnt[nearest_row]) > best_positive:
+                unlike = nearest_negative
+                scores -= w.reference_negative if reference else w.learnt_negative
 
     year = facts.year
     wrong_year = year is not None and year != assessment_year
@@ -1062,12 +1100,13 @@ def _score_one(
         if kind_of.get(r):
             why.append(f"文件类型 {kind_of[r]} 符合要求的材料")
         if r in learnt_of:
-            close, closest, source = learnt_of[r]
+            why.append(_learnt_reason(entry.id, *learnt_of[r]))
+        if unlike is not None:
             why.append(
-                f"与已确认的 {close} 份 {entry.id} 佐证相似（最相近：{_short_name(source)}，相似度{closest:.2f}）"
+                f"与公开文件样例中“不是佐证”的“{unlike.source}”相似"
+                if unlike.origin == "reference"
+                else f"与已确认“不是佐证”的文件相似（{_short_name(unlike.source)}）"
             )
-        if unlike:
-            why.append(f"与已确认“不是佐证”的文件相似（{_short_name(unlike)}）")
         if wrong_year:
             why.append(f"文件日期为{year}年，不是考核年度{assessment_year}年")
         if not why:  # cannot happen with positive weights; kept so that no match is ever unexplained

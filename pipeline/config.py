@@ -63,6 +63,8 @@ class Config:
     default_owner: str = "县应急局"  # owner of sub-items whose rubric row names nobody
     match_threshold: float = 45.0  # below: not a match
     confident_threshold: float = 62.0  # below: 待确认
+    # the bundled labelled public documents join the office's own examples (matchers/reference.py)
+    reference_examples: bool = True
     remind_every_days: int = 7
     escalate_days: int = 7  # escalate to the leader when fewer days are left
     leader_email: str = ""

@@ -347,7 +347,7 @@ class Match:
     year_ok: bool = True
 
 
-ExampleOrigin = Literal["assign", "learn"]
+ExampleOrigin = Literal["assign", "learn", "reference"]  # reference: bundled public documents
 
 
 @dataclass(frozen=True)

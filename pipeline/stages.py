@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from matchers.facts import extract_facts
 from matchers.keywords import KeywordExtractor, build_dictionary
 from matchers.learnt import ExampleIndex, build_example_index
+from matchers.reference import load_reference, reference_examples, rubric_texts
 from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many, scoring_text
 from pipeline import readpool
 from pipeline.atomic import atomic_write_text
@@ -45,7 +46,7 @@ from pipeline.workbook import write_workbook
 # Bump when a reader changes what it extracts: the ledger then re-reads content read by an older one.
 READER_VERSION = "1"
 # Bump when scoring changes: recorded content is then re-scored (from its stored text and facts).
-MATCHER_VERSION = "2"
+MATCHER_VERSION = "3"
 RESCORE_CHUNK = 500
 WORKBOOK_NAME = "完整性矩阵.xlsx"
 
@@ -62,6 +63,7 @@ class Workspace:
     assessment_year: int
     base_key: str = ""  # what scores depend on besides the office's examples (rubric, registry …)
     examples: ExampleIndex = field(default_factory=ExampleIndex)
+    reference: tuple[Example, ...] = ()  # the bundled public documents, mapped to this rubric
 
     @property
     def known_ids(self) -> frozenset[str]:
@@ -91,7 +93,7 @@ def open_workspace(config: Config) -> Workspace:
             f"{year}|{config.match_threshold}|{config.confident_threshold}|{config.default_owner}",
         ]
     )
-    return Workspace(
+    ws = Workspace(
         config=config,
         rubric=rubric,
         registry=registry,
@@ -99,7 +101,11 @@ def open_workspace(config: Config) -> Workspace:
         index=build_index(rubric, dictionary, registry=registry),
         assessment_year=year,
         base_key=base,
+        reference=tuple(reference_examples(load_reference(), rubric_texts(rubric)))
+        if config.reference_examples
+        else (),
     )
+    return with_examples(ws, ())
 
 
 # --------------------------------------------------------------------------------------------
@@ -123,8 +129,9 @@ def office_examples(ledger: Ledger, ws: Workspace) -> list[Example]:
 
 
 def with_examples(ws: Workspace, examples: Sequence[Example]) -> Workspace:
+    """The workspace scoring with ``examples`` (the office's) beside the bundled reference ones."""
     background = [sub.text for item in ws.rubric.items() for sub in item.sub_items]
-    return replace(ws, examples=build_example_index(examples, background))
+    return replace(ws, examples=build_example_index([*ws.reference, *examples], background))
 
 
 def attach_examples(ledger: Ledger, ws: Workspace) -> Workspace:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matchers.subitems import EvidenceView, scoring_text
@@ -131,6 +131,12 @@ def figures(cases: Sequence[RealCase]) -> RealFigures:
     )
 
 
+def without_reference(ws: stages.Workspace) -> stages.Workspace:
+    """The workspace of an office that turned the bundled reference examples off: what the matcher
+    does zero-shot, and where an office's own confirmations start from."""
+    return stages.with_examples(replace(ws, reference=()), ())
+
+
 def examples_from(read: Sequence[ReadDoc], ws: stages.Workspace) -> list[Example]:
     """The documents as if the office had confirmed each with its corpus labels (``evidence assign``)."""
     out: list[Example] = []
@@ -148,7 +154,9 @@ def learning_curve(
     seeds: int = 5,
 ) -> dict[int, list[RealFigures]]:
     """Figures on ``test`` after the office confirmed ``n`` files drawn from ``tune`` (labelled ones and
-    NONE alike, as they come), for each ``n`` and each of ``seeds`` draws."""
+    NONE alike, as they come), for each ``n`` and each of ``seeds`` draws. Without the reference
+    examples: they are the ``tune`` documents themselves, which would then count twice."""
+    ws = without_reference(ws)
     pool = list(tune)
     everything = examples_from(pool, ws)
     out: dict[int, list[RealFigures]] = {}
