@@ -40,6 +40,18 @@ Signals and their frozen weights (points on a 0–100 scale, ``Weights``; tuned 
 - the kind of document (or what its title says it is: 印发《…方案》的通知 is a 方案) is among the
   materials the sub-item asks for: ``kind`` = 6, only where the score is already half-way. A sub-item
   about 活动 accepts their 签到表 and 照片.
+- lexicon concepts (``matchers/data/lexicon.toml``): a document saying the rubric's phrase in its own
+  words (副县长带队 for 领导班子成员调研检查) adds ``concept`` = 8 per concept, up to 16.
+- the document's form: a 方案/制度 gains ``form`` = 12 on the sibling that asks for the plan (9(1)) and
+  loses it on the siblings that ask for the work (9(3)); an account of work done the reverse; a meeting
+  (召开…推进会, 纪要) gains it on the sibling that asks to 部署落实 (10(1)). Where the favoured sibling
+  is a match, it ranks above its work siblings however much closer the text reads to them.
+- examples (``matchers/learnt.py``): files the office confirmed (``evidence assign``/``learn``), up to
+  ``learnt`` = 40, and the bundled reference examples (``matchers/reference.py``), up to ``reference``
+  = 50; being closer to a 不是佐证 example than to any evidence costs 30.
+- a document of another field (食品安全, 防汛, 疫情, 招聘…) or a company's own work
+  (``matchers/topic.py``) is capped below the match threshold: its best candidates stay as 待确认
+  suggestions, with the reason.
 - a document dated in another year than the assessment year loses ``wrong_year`` = 10 and is capped
   below the confident threshold, but a match it would have had stays at the match threshold at
   least: shown for review (year_ok=False) with the year as a reason, never counted, never dropped.
@@ -47,9 +59,9 @@ Signals and their frozen weights (points on a 0–100 scale, ``Weights``; tuned 
 Why: content alone (similarity + terms, up to 74) can reach "confident" (62) for a clearly written
 document; a file-name ref plus the responsible department (54) lands in 待确认 unless the content
 agrees; a cited 文号 with some content is confident; a 值班表 of the department asked for it, named so,
-is a match without prose. Measured on 103 labelled documents: precision@1 0.98, recall@3 1.00, hard
-negatives all unmatched (best 42.2 < 45); on the demo inbox (real files, real readers, OCR included)
-precision@1 0.93, recall@3 0.97.
+is a match without prose. The weights were fitted on the tune half of the real corpus
+(``tests/matchers/real``) and on the written cases and demo inbox; the figures on the held-back half
+are in README and ``benchmarks/RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -71,6 +83,7 @@ from matchers.keywords import DOMAIN_TERMS, rubric_terms
 from matchers.learnt import ExampleIndex, example_similarities
 from matchers.lexicon import Lexicon, load_lexicon, parse_lexicon
 from matchers.text import char_grams, fold
+from matchers.topic import enterprise_subject, off_topic
 from pipeline.departments import DepartmentRegistry, find_departments, load_departments
 from pipeline.models import Example, Facts, Match, Rubric
 
@@ -254,6 +267,8 @@ class SubItemIndex:
     # entries whose rule asks for a plan or a rule (制定…方案), and their siblings that ask for the work
     plan_rows: frozenset[int] = frozenset()
     work_rows: frozenset[int] = frozenset()
+    # entries whose rule asks to deploy the work (制定方案措施并部署落实): what a meeting is evidence of
+    deploy_rows: frozenset[int] = frozenset()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -561,6 +576,7 @@ def build_index(
     return SubItemIndex(
         plan_rows=frozenset(plans),
         work_rows=frozenset(work),
+        deploy_rows=frozenset(r for r, t in enumerate(plan_texts) if _DEPLOYS.search(t)),
         lexicon=lexicon,
         concept_entries={c: rows for c, rows in concept_entries.items() if rows},
         duties={d: tuple(v) for d, v in by_department.items()},
@@ -690,12 +706,18 @@ _DEDUCTION = re.compile(r".*?扣[0-9.]+分", re.S)
 _PLAN_TITLE = re.compile(r"方案|计划|办法|制度|要点|细则|规定|规则")
 _WORK_TITLE = re.compile(r"总结|成效|实效|报告|通报|开展|召开|完成|取得|推进|检查|督导|调研|行动中")
 _WORK_KINDS = frozenset({"总结", "报告", "简报", "通报", "台账", "纪要", "照片", "记录", "名单"})
+# a meeting (召开…推进会, a 会议纪要) deploys work: it is evidence where the rule asks to 部署落实
+_MEETING_TITLE = re.compile(r"召开|(?:会议|推进会|调度会|部署会|电视电话会|视频会)(?:召开)?$")
+_DEPLOYS = re.compile(r"并部署落实")
 
 
 def _document_form(facts: Facts) -> str:
-    """ "plan" for a 方案/制度 (关于印发《…方案》的通知 included), "work" for an account of work done
-    (a 总结, a news item, a 台账), "" when the title does not say."""
+    """ "plan" for a 方案/制度 (关于印发《…方案》的通知 included), "meeting" for a meeting that deploys
+    the work, "work" for an account of work done (a 总结, a news item, a 台账), "" when the title does
+    not say."""
     title = fold(facts.title)
+    if facts.kind not in ("方案", "制度") and (facts.kind == "纪要" or _MEETING_TITLE.search(title)):
+        return "meeting"
     if facts.kind in _WORK_KINDS or _WORK_TITLE.search(title):
         return "work"
     if facts.kind in ("方案", "制度") or _PLAN_TITLE.search(title):
@@ -895,7 +917,12 @@ def _score_one(
     # a 方案 is evidence of making the plan (9(1)), not of doing the work (9(3)), and a report the reverse
     form = _document_form(facts)
     form_of: dict[int, str] = {}
-    if form:
+    if form == "meeting":
+        for r in index.deploy_rows:
+            if scores[r] > 0:
+                scores[r] += w.form
+                form_of[r] = form
+    elif form:
         favoured = index.plan_rows if form == "plan" else index.work_rows
         other = index.work_rows if form == "plan" else index.plan_rows
         for r in favoured:
@@ -1043,6 +1070,16 @@ def _score_one(
                 unlike = nearest_negative
                 scores -= w.reference_negative if reference else w.learnt_negative
 
+    # between siblings the form decides: a 方案 or a deploying meeting that fits the plan sibling (10(1))
+    # is its evidence, however much closer the text reads to the work sibling (10(3))
+    for r, f in form_of.items():
+        if f == "work" or scores[r] < match_threshold:
+            continue
+        rivals = [k for k in index.item_entries.get(index.entries[r].item_no, ()) if k in index.work_rows]
+        top_rival = max((float(scores[k]) for k in rivals if k != r), default=0.0)
+        if top_rival >= scores[r]:
+            scores[r] = top_rival + 1.0
+
     year = facts.year
     wrong_year = year is not None and year != assessment_year
     raw = np.minimum(100.0, scores)
@@ -1052,6 +1089,11 @@ def _score_one(
         # lose the evidence silently
         final = np.minimum(raw - w.wrong_year, confident_threshold - 0.5)
         final = np.where(raw >= match_threshold, np.maximum(final, match_threshold), final)
+    # another field's document (食品安全, 防汛) or a company's own work: shown, never matched
+    gate = off_topic(view.text, facts.title)
+    company = enterprise_subject(facts.title) if gate is None else None
+    if gate is not None or company is not None:
+        final = np.minimum(final, match_threshold - 0.5)
     candidates = np.flatnonzero(final >= match_threshold)
     # ties at the cap of 100 are broken by what the signals added up to
     order = sorted(candidates.tolist(), key=lambda r: (-final[r], -scores[r], r))[:top]
@@ -1081,6 +1123,8 @@ def _score_one(
             )
         if form_of.get(r) == "plan":
             why.append(f"文件是方案或制度，指标{entry.id}要求的正是制定方案或制度")
+        elif form_of.get(r) == "meeting":
+            why.append(f"文件是会议，指标{entry.id}要求的正是部署落实")
         elif form_of.get(r) == "work":
             why.append(f"文件记述已开展的工作，指标{entry.id}考核的是工作的落实")
         if r in ref_of:
@@ -1107,6 +1151,10 @@ def _score_one(
                 if unlike.origin == "reference"
                 else f"与已确认“不是佐证”的文件相似（{_short_name(unlike.source)}）"
             )
+        if gate is not None:
+            why.append(gate.reason)
+        if company is not None:
+            why.append(f"文件记述的是企业（{company}）自身的工作，不是政府或部门的工作")
         if wrong_year:
             why.append(f"文件日期为{year}年，不是考核年度{assessment_year}年")
         if not why:  # cannot happen with positive weights; kept so that no match is ever unexplained

@@ -63,3 +63,8 @@ def test_plan_and_work_siblings_come_from_the_rules(index) -> None:  # type: ign
     assert {"9(3)", "27(2)"} <= work
     assert "7(2)" not in plans | work  # deducts for the 方案 and for the checks: neither side
     assert not plans & work
+
+
+def test_a_meeting_deploys_where_the_rule_asks_to_deploy(index) -> None:  # type: ignore[no-untyped-def]
+    deploys = {index.ids[r] for r in index.deploy_rows}
+    assert deploys == {"10(1)", "11(1)"}  # 制定方案措施并部署落实

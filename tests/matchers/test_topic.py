@@ -1,0 +1,117 @@
+"""Documents of another field or of a company, and meetings that deploy a campaign: each rule on its own,
+then through the scorer with the bundled rubric and reference examples, as a run scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from matchers.facts import extract_facts
+from matchers.subitems import EvidenceView, score_many
+from matchers.topic import enterprise_subject, off_topic
+from pipeline import stages
+from pipeline.config import Config
+
+FOOD = (
+    "县市场监管局开展校园周边食品安全检查",
+    "为保障开学季师生饮食安全，县市场监管局组织执法人员对校园周边食品经营户开展专项检查，"
+    "重点检查食品经营许可、进货查验、食品贮存和餐饮具消毒情况，共检查食品经营户36家，"
+    "责令整改食品安全问题5处。",
+)
+FLOOD_AND_SAFETY = (
+    "平利县开展防汛抗旱及安全生产检查",
+    "县防汛抗旱指挥部办公室会同县应急局，对全县水库、山洪沟和在建工地开展汛期防汛检查，"
+    "查看防汛物资、汛期值班和山洪预警情况，同时检查企业安全生产隐患整改。",
+)
+HOUSES_MEETING = (
+    "清水县召开自建房安全专项整治工作推进会",
+    "近日，清水县召开自建房安全专项整治工作推进会，副县长主持会议。会议通报了全县自建房排查整治进展，"
+    "要求各乡镇、各部门对排查出有安全隐患的经营性自建房立即采取措施整改，县住建局加强业务指导，"
+    "及时全面掌握全县自建房安全专项整治工作情况，确保按期完成排查整治任务。",
+)
+GAS_PLAN = (
+    "县城镇燃气安全专项整治工作方案",
+    "为深入开展城镇燃气安全专项整治，制定本方案。一、工作目标：全面排查燃气经营、输配、使用环节安全隐患。"
+    "二、整治内容：瓶装液化石油气、管道燃气、餐饮用户燃气使用。三、工作专班：成立县城镇燃气安全专项整治"
+    "工作专班，县住建局牵头。四、时间安排：2022年5月至12月。",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "field"),
+    [
+        (*FOOD, "食品安全"),
+        (
+            "关于做好汛期防汛值班工作的通知",
+            "汛期防汛值班：各单位落实防汛值班，山洪预警，防汛物资。",
+            "防汛抗旱",
+        ),
+        (*FLOOD_AND_SAFETY, None),  # the title names the safety work too
+        ("县应急局开展危险化学品安全检查", "检查危险化学品企业隐患，餐饮场所燃气一并检查。", None),
+    ],
+)
+def test_a_document_of_another_field_is_off_topic(title: str, body: str, field: str | None) -> None:
+    found = off_topic(body, title)
+    assert (found.field if found else None) == field
+    if found:
+        assert found.field in found.reason and "不计为安全生产佐证" in found.reason
+
+
+def test_words_split_across_lines_still_count() -> None:
+    found = off_topic("关于疫情防\n控和核酸检\n测的通知，疫情防控，核酸检测", "")
+    assert found is not None and found.field == "疫情防控" and found.marks >= 3
+
+
+@pytest.mark.parametrize(
+    ("title", "company"),
+    [
+        ("海兴集团开展一季度安全生产大检查", "海兴集团"),
+        ("赣南卷烟厂成型车间开展安全生产知识培训", "赣南卷烟厂"),
+        ("县应急管理局对XX化工公司开展执法检查", None),
+        ("城北镇开展节前安全生产大检查", None),
+    ],
+)
+def test_a_company_doing_its_own_safety_work(title: str, company: str | None) -> None:
+    assert enterprise_subject(title) == company
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory: pytest.TempPathFactory) -> stages.Workspace:
+    root: Path = tmp_path_factory.mktemp("topic")
+    return stages.open_workspace(
+        Config(inbox=root / "inbox", outbox=root / "outbox", state_dir=root / "state")
+    )
+
+
+def _score(ws: stages.Workspace, title: str, body: str, rel_path: str, department: str | None):  # type: ignore[no-untyped-def]
+    text = f"{title}\n{body}"
+    facts = extract_facts(text, rel_path.rsplit("/", 1)[-1], registry=ws.registry, keywords=ws.keywords)
+    view = EvidenceView(rel_path, department, text, facts)
+    return score_many([view], ws.index, assessment_year=2022, examples=ws.examples, keys=[None])[0]
+
+
+def test_food_safety_check_is_shown_but_never_matched(ws: stages.Workspace) -> None:
+    matches = _score(ws, *FOOD, "市场监管局/校园周边食品安全检查.docx", "县市场监督管理局")
+    assert matches, "its best candidates stay for a person to pick from"
+    assert all(m.status == "suggested" for m in matches)
+    assert all(any("文件主题是食品安全" in r for r in m.reasons) for m in matches)
+
+
+def test_a_joint_flood_and_safety_check_stays_evidence(ws: stages.Workspace) -> None:
+    matches = _score(ws, *FLOOD_AND_SAFETY, "应急局/防汛抗旱及安全生产检查.docx", "县应急管理局")
+    assert matches and matches[0].status in ("confident", "review")
+    assert not any("文件主题是" in r for m in matches for r in m.reasons)
+
+
+def test_a_campaign_meeting_is_evidence_of_deploying_it(ws: stages.Workspace) -> None:
+    matches = _score(ws, *HOUSES_MEETING, "住建局/自建房推进会.docx", "县住房城乡建设局")
+    assert matches[0].sub_item_id == "10(1)", [(m.sub_item_id, m.score) for m in matches]
+    assert any("文件是会议" in r for r in matches[0].reasons)
+
+
+def test_a_campaign_plan_is_evidence_of_the_plan_not_the_work(ws: stages.Workspace) -> None:
+    matches = _score(ws, *GAS_PLAN, "住建局/燃气专项整治方案.docx", "县住房城乡建设局")
+    ids = [m.sub_item_id for m in matches]
+    assert ids[0] == "9(1)", ids
+    assert "9(3)" not in ids[:1]
