@@ -1,18 +1,35 @@
-"""Small text helpers shared by the matchers: width folding and Chinese numerals.
+"""Small text helpers shared by the matchers: width and script folding, Chinese numerals.
 
 ``fold`` is length-preserving on purpose: every matcher searches the folded text and reports offsets
-into the original, so one character must stay one character.
+into the original, so one character must stay one character. It also maps traditional characters to
+simplified ones (``data/t2s.tsv``, from OpenCC; ``tools/make_t2s.py``): a 繁體 notice and an OCR page
+mixing both forms then read like the simplified rubric.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 __all__ = ["CJK_RE_CLASS", "CN_NUMERAL_CHARS", "char_grams", "cn_number", "fold", "is_cjk"]
 
 # Unified ideographs and extension A: the characters a 发文机关代字 or an organ name is made of.
 CJK_RE_CLASS = "\u3400-\u4dbf\u4e00-\u9fff"
+
+
+_T2S_PATH = Path(__file__).with_name("data") / "t2s.tsv"
+
+
+@cache
+def _t2s() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in _T2S_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            traditional, simplified = line.split("\t")
+            table[traditional] = simplified
+    return table
 
 
 class _FoldTable(dict[int, str]):
@@ -23,6 +40,7 @@ class _FoldTable(dict[int, str]):
         folded = unicodedata.normalize("NFKC", char)
         # Keep characters whose compatibility form is longer (㈠ → (一), ½ → 1⁄2): one char in, one out.
         value = folded if len(folded) == 1 else char
+        value = _t2s().get(value, value)
         self[code] = value
         return value
 
@@ -31,10 +49,11 @@ _FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
-    """NFKC width folding (full-width digits/letters/spaces → half-width), one character for one.
+    """NFKC width folding (full-width digits/letters/spaces → half-width) and traditional →
+    simplified, one character for one.
 
-    Used for matching only; callers show the original text. CJK ideographs are unchanged
-    (compatibility ideographs and Kangxi radicals fold to the unified ideograph, which OCR needs).
+    Used for matching only; callers show the original text. Compatibility ideographs and Kangxi
+    radicals fold to the unified ideograph, which OCR needs.
     """
     if text.isascii():
         return text

@@ -9,9 +9,11 @@ import pytest
 
 from matchers.facts import extract_facts
 from matchers.subitems import EvidenceView, score_many
+from matchers.text import fold
 from matchers.topic import enterprise_subject, off_topic
 from pipeline import stages
 from pipeline.config import Config
+from pipeline.rubric import bundled_rubric_path
 
 FOOD = (
     "县市场监管局开展校园周边食品安全检查",
@@ -115,3 +117,21 @@ def test_a_campaign_plan_is_evidence_of_the_plan_not_the_work(ws: stages.Workspa
     ids = [m.sub_item_id for m in matches]
     assert ids[0] == "9(1)", ids
     assert "9(3)" not in ids[:1]
+
+
+def test_fold_reads_traditional_characters_as_simplified_one_for_one() -> None:
+    original = "縣文廣旅局聯合開展國慶節前安全生產專項檢查（２０２２）"
+    folded = fold(original)
+    assert folded == "县文广旅局联合开展国庆节前安全生产专项检查(2022)"
+    assert len(folded) == len(original)  # offsets into the original stay valid
+    rubric = bundled_rubric_path().read_text(encoding="utf-8")
+    changed = {ch for ch in rubric if "\u4e00" <= ch <= "\u9fff" and fold(ch) != ch}
+    assert changed == set()  # the simplified rubric itself is left as it is
+
+
+def test_a_traditional_notice_matches_like_its_simplified_twin(ws: stages.Workspace) -> None:
+    title = "縣住建局召開城鎮燃氣安全專項整治工作推進會"
+    body = "會議部署城鎮燃氣安全專項整治，要求各鄉鎮排查燃氣隱患，建立工作專班，推進瓶裝液化石油氣整治。"
+    traditional = _score(ws, title, body, "住建局/燃氣推進會.docx", "县住房城乡建设局")
+    simplified = _score(ws, fold(title), fold(body), "住建局/燃气推进会.docx", "县住房城乡建设局")
+    assert traditional and [m.sub_item_id for m in traditional] == [m.sub_item_id for m in simplified]
