@@ -29,6 +29,8 @@ class Concept:
     variants: tuple[str, ...]  # folded
     # the concept holds only if, of each group, one word also occurs (安全 for 常务会议)
     requires: tuple[tuple[str, ...], ...] = ()
+    # nor when one of these occurs (a 挂牌督办 of an accident's investigation is not a hidden danger's)
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ class Lexicon:
                 found.setdefault(c, m.group())
         out = []
         for c, variant in sorted(found.items()):
-            if all(any(r in folded for r in group) for group in self.concepts[c].requires):
+            concept = self.concepts[c]
+            if all(any(r in folded for r in group) for group in concept.requires) and not any(
+                u in folded for u in concept.unless
+            ):
                 out.append((c, variant))
         return out
 
@@ -68,6 +73,7 @@ def parse_lexicon(text: str) -> Lexicon:
             rubric=fold(raw["rubric"]),
             variants=tuple(dict.fromkeys(fold(v) for v in raw["variants"] if v.strip())),
             requires=_groups(raw.get("requires", [])),
+            unless=tuple(fold(u) for u in raw.get("unless", [])),
         )
         concepts.append(concept)
         for v in concept.variants:

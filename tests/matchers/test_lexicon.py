@@ -37,6 +37,19 @@ requires = [["安全"], ["带队", "调研"]]
     assert lexicon.find(fold("副县长出席安全生产月启动仪式")) == []  # no 带队/调研
 
 
+def test_unless_words_turn_a_concept_off() -> None:
+    lexicon = parse_lexicon(
+        """
+[[concept]]
+rubric = "重大隐患挂牌督办"
+variants = ["挂牌督办"]
+unless = ["事故调查"]
+"""
+    )
+    assert lexicon.find(fold("对3处重大隐患实行挂牌督办")) == [(0, "挂牌督办")]
+    assert lexicon.find(fold("对“11·4”事故调查处理实行挂牌督办")) == []
+
+
 def test_a_bureau_chief_checking_his_field_is_not_a_county_leader(index) -> None:  # type: ignore[no-untyped-def]
     lexicon = index.lexicon
     leader = next(k for k, c in enumerate(lexicon.concepts) if "领导班子成员分别调研检查" in c.rubric)
