@@ -41,7 +41,9 @@ Signals and their frozen weights (points on a 0–100 scale, ``Weights``; tuned 
   materials the sub-item asks for: ``kind`` = 6, only where the score is already half-way. A sub-item
   about 活动 accepts their 签到表 and 照片.
 - lexicon concepts (``matchers/data/lexicon.toml``): a document saying the rubric's phrase in its own
-  words (副县长带队 for 领导班子成员调研检查) adds ``concept`` = 8 per concept, up to 16.
+  words (副县长带队 for 领导班子成员调研检查) adds ``concept`` = 8 per concept, up to 16. A concept
+  said once, deep in a long text (the 应急预案 line of a check list), is a passing mention and counts
+  for nothing.
 - the document's form: a 方案/制度 gains ``form`` = 12 on the sibling that asks for the plan (9(1)) and
   loses it on the siblings that ask for the work (9(3)); an account of work done the reverse; a meeting
   (召开…推进会, 纪要) gains it on the sibling that asks to 部署落实 (10(1)). Where the favoured sibling
@@ -661,9 +663,22 @@ def scoring_text(view: EvidenceView) -> str:
     return fold(" ".join([*parts, head, body]))
 
 
+# a concept said once, deep in a long text, is a passing mention (a check list's "应急预案" line), not the
+# document's subject: it neither adds concept points nor its rubric phrase (chosen on the tune half)
+PASSING_TEXT = 600  # characters of scoring text
+PASSING_HEAD = 200  # a mention within the name, title and lead is never in passing
+
+
+def _in_passing(text: str, variants: tuple[str, ...]) -> bool:
+    positions = [m.start() for v in variants for m in re.finditer(re.escape(v), text)]
+    return len(positions) == 1 and positions[0] > PASSING_HEAD
+
+
 def _expanded(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[int, str]]]:
     """The scoring text with the rubric's phrase of every lexicon concept it expresses appended."""
     found = lexicon.find(text)
+    if len(text) > PASSING_TEXT:
+        found = [(c, v) for c, v in found if not _in_passing(text, lexicon.concepts[c].variants)]
     if not found:
         return text, found
     return text + " " + " ".join(lexicon.concepts[c].rubric for c, _ in found), found

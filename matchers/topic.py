@@ -4,9 +4,11 @@ A county's 食品安全 inspection, 防汛值班 notice or 环保督察 visit re
 检查, 隐患, 值班, 督导, 整改. They are not evidence for the 安全生产党政同责 assessment, and the text
 similarity cannot tell, so two plain readings decide:
 
-- ``off_topic``: the marks of another field (食品, 防汛, 疫情, 招聘…) outnumber the marks of safety
-  production (安全生产, 安委会, 隐患, 燃气, 消防…) more than twice over, and the title does not name
-  safety work. A 防汛抗旱及安全生产检查 stays evidence.
+- ``off_topic``: the marks of another field (食品, 防汛, 疫情, 招聘, a crash told as news…) outnumber
+  the marks of safety production (安全生产, 安委会, 隐患, 燃气, 消防…) more than twice over, and the
+  title does not name safety work. A 防汛抗旱及安全生产检查 stays evidence. A title that says the
+  document recruits people (招聘/招录/遴选) decides alone: 招聘森林消防应急队员 is full of safety words
+  and still not evidence of the county's safety work.
 - ``enterprise_subject``: the title's subject is a company or a plant (海兴集团开展…大检查): a
   company's own safety work is not the government's.
 
@@ -32,7 +34,17 @@ OTHER_FIELDS: dict[str, tuple[str, ...]] = {
     "税收": ("税收", "纳税", "税务"),
     "招商引资": ("招商引资", "招商"),
     "生态环境": ("生态环境", "环境保护", "污染", "环保"),
-}
+    # a crash told as news (小车与水泥车相撞): no investigation, no handling, nothing the county did
+    "交通事故新闻": (
+        "相撞", "追尾", "司机", "轿车", "货车", "出租车", "小车", "电动车", "摩托车", "伤者", "受伤", "撞飞",
+        "目击者", "被撞", "路口", "侧翻",
+    ),
+}  # fmt: skip
+# a title that says the document is one of these is about it, whatever safety words the post's name has
+# (公开招聘森林消防应急队员公告 recruits people; it is not 应急救援队伍建设 work) — unless the title
+# names safety production itself (招录安全生产执法人员 can be 监管人员结构 evidence)
+TITLE_FIELDS: dict[str, tuple[str, ...]] = {"人员招聘": ("招聘", "招录", "遴选")}
+TITLE_FIELD_EXEMPT = "安全生产"
 SAFETY_MARKS: tuple[str, ...] = (
     "安全生产", "安委会", "安委办", "安办", "生产安全", "危险化学品", "危化品", "非煤矿山", "烟花爆竹",
     "燃气", "建筑施工", "特种设备", "消防", "应急管理", "隐患", "自建房", "事故", "安全检查", "安全监管",
@@ -50,10 +62,12 @@ DOMINANCE = 2  # the other field's marks exceed twice the safety marks
 class OffTopic:
     field: str
     marks: int
-    safety_marks: int
+    safety_marks: int  # -1: the title alone decided
 
     @property
     def reason(self) -> str:
+        if self.safety_marks < 0:
+            return f"文件标题表明主题是{self.field}，不计为安全生产佐证"
         return (
             f"文件主题是{self.field}（相关用语 {self.marks} 处，安全生产用语 {self.safety_marks} 处），"
             "不计为安全生产佐证"
@@ -76,7 +90,11 @@ def _count(text: str, words: tuple[str, ...]) -> int:
 
 def off_topic(text: str, title: str = "") -> OffTopic | None:
     """The other field the document is about, if its marks dominate the safety-production ones."""
-    if _safety_marks(_squeezed(title)):
+    head = _squeezed(title)
+    for name, words in TITLE_FIELDS.items():
+        if TITLE_FIELD_EXEMPT not in head and any(w in head for w in words):
+            return OffTopic(name, _count(_squeezed(f"{title}\n{text}"), OTHER_FIELDS[name]), -1)
+    if _safety_marks(head):
         return None  # the title says it is safety work: 防汛抗旱及安全生产检查
     folded = _squeezed(f"{title}\n{text}")
     safety = _safety_marks(folded)

@@ -59,6 +59,15 @@ def test_a_bureau_chief_checking_his_field_is_not_a_county_leader(index) -> None
     assert leader in found
 
 
+def test_a_township_checking_its_territory_is_not_a_sectors_own_check(index) -> None:  # type: ignore[no-untyped-def]
+    lexicon = index.lexicon
+    sector = next(k for k, c in enumerate(lexicon.concepts) if c.rubric == "重要行业领域安全隐患排查治理情况")
+    found = {c for c, _ in lexicon.find(fold("县教育局对全县学校、幼儿园开展安全隐患排查"))}
+    assert sector in found
+    found = {c for c, _ in lexicon.find(fold("镇长带队对全镇学校、加油站、在建工地开展安全检查"))}
+    assert sector not in found
+
+
 def test_boilerplate_is_blanked_unless_the_study_is_the_topic() -> None:
     text = "为深入贯彻习近平总书记关于安全生产的重要论述，落实党中央决策部署，县住建局开展燃气安全检查。"
     stripped = strip_boilerplate(text)

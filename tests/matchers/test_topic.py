@@ -60,6 +60,40 @@ def test_a_document_of_another_field_is_off_topic(title: str, body: str, field: 
         assert found.field in found.reason and "不计为安全生产佐证" in found.reason
 
 
+RECRUITMENT = (
+    "2022年县森林消防应急救援队员公开招聘公告",
+    "为加强应急救援队伍建设，提升森林消防和应急救援能力，现面向社会公开招聘森林消防应急救援队员10名。"
+    "一、招聘条件：年满18周岁。二、报名方式：现场报名。三、考核：体能测试和面试，择优录用。",
+)
+CRASH_NEWS = (
+    "国道318线一小车与货车相撞",
+    "昨日下午，国道318线某路口一辆小车与一辆货车相撞，小车司机受伤，伤者被送往医院。目击者称，"
+    "货车在路口转弯时未让行，小车躲避不及被撞。交警到场处置，事故原因正在调查。",
+)
+CRASH_INVESTIGATION = (
+    "关于“8·12”较大道路交通事故调查处理情况的报告",
+    "2022年8月12日，一辆货车与小车相撞，造成3人死亡。事故发生后，县政府成立事故调查组，"
+    "查明事故原因，认定事故责任，对运输企业安全生产主体责任落实不到位问题依法处罚，对负有监管责任的"
+    "人员提出处理建议，督促落实整改措施。",
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "field"),
+    [
+        (*RECRUITMENT, "人员招聘"),  # full of 消防/应急救援 words, still a recruitment notice
+        ("县应急管理局公开招录安全生产执法人员公告", RECRUITMENT[1], None),  # names safety production
+        (*CRASH_NEWS, "交通事故新闻"),
+        (*CRASH_INVESTIGATION, None),  # the county investigating a crash is safety work
+    ],
+)
+def test_recruitment_and_crash_news_are_off_topic(title: str, body: str, field: str | None) -> None:
+    found = off_topic(body, title)
+    assert (found.field if found else None) == field, found
+    if found and found.field == "人员招聘":
+        assert found.reason == "文件标题表明主题是人员招聘，不计为安全生产佐证"
+
+
 def test_words_split_across_lines_still_count() -> None:
     found = off_topic("关于疫情防\n控和核酸检\n测的通知，疫情防控，核酸检测", "")
     assert found is not None and found.field == "疫情防控" and found.marks >= 3
@@ -135,3 +169,39 @@ def test_a_traditional_notice_matches_like_its_simplified_twin(ws: stages.Worksp
     traditional = _score(ws, title, body, "住建局/燃氣推進會.docx", "县住房城乡建设局")
     simplified = _score(ws, fold(title), fold(body), "住建局/燃气推进会.docx", "县住房城乡建设局")
     assert traditional and [m.sub_item_id for m in traditional] == [m.sub_item_id for m in simplified]
+
+
+FUEL_STATION_CHECK = (
+    "县商务局开展成品油经营企业安全检查",
+    "为加强成品油流通领域安全管理，县商务局组织执法人员对全县加油站开展安全检查。检查组逐站查看了"
+    "油罐区、加油机、消防器材配备、静电接地和视频监控运行情况，查阅了安全管理制度、安全教育培训记录、"
+    "设备维护保养记录和进销存台账，询问了从业人员对岗位操作规程的掌握情况。"
+    "检查发现部分加油站存在灭火器压力不足、卸油口标识不清、安全警示标志缺失、员工劳保用品佩戴不规范、"
+    "夜间值守人员不足等问题，检查组当场反馈，要求企业限期整改并报送整改情况。"
+    + "".join(
+        f"{name}加油站：油罐区防渗漏设施完好，卸油口标识{state}，灭火器{n}具在检验有效期内，静电接地检测记录"
+        "齐全，视频监控运行正常，从业人员持证上岗，进销存台账登记完整，未发现私自储存散装油品的情况。"
+        for name, state, n in (
+            ("城东", "清晰", 8),
+            ("城西", "模糊", 6),
+            ("赤城", "清晰", 10),
+            ("金桥", "清晰", 7),
+        )
+    )
+    + "下一步，县商务局将持续加强日常监管，督促企业落实安全生产主体责任，完善应急预案，"
+    "确保全县成品油流通领域安全形势稳定。",
+)
+
+
+def _concepts_said(matches) -> set[str]:  # type: ignore[no-untyped-def]
+    return {r for m in matches for r in m.reasons if "即细则所说的" in r}
+
+
+def test_a_concept_said_once_in_passing_does_not_count(ws: stages.Workspace) -> None:
+    title, body = FUEL_STATION_CHECK
+    assert len(body) > 600 and body.index("应急预案") > 200  # a long report, the one 应急预案 at its end
+    passing = _score(ws, title, body, "商务局/加油站安全检查.docx", "县商务局")
+    assert not any("应急预案" in r for r in _concepts_said(passing))
+    said = body.replace("完善应急预案", "完善应急预案，组织应急演练，修订应急预案")
+    stressed = _score(ws, title, said, "商务局/加油站安全检查.docx", "县商务局")
+    assert any("应急预案" in r or "应急演练" in r for r in _concepts_said(stressed))
