@@ -6,6 +6,8 @@ Stable contracts (documented in the README):
   every field quoted only when needed (csv.QUOTE_MINIMAL).
 - Values are written as they are: a file named ``=HYPERLINK(…)`` stays exactly that, because a program
   reading the CSV must get the real name; the workbook is the place for people.
+- ``items`` are the matches (confident and awaiting review); ``suggestions`` the best candidates of a file
+  nothing matched, which are not evidence until a person picks one.
 - ``status`` says how the file was read and matched (``Understood.status``); ``problem`` lists every problem
   recorded against the file, including the consistency ones (a matched report whose counts disagree with its
   台账 stays ``matched`` but says why in ``problem``).
@@ -26,6 +28,7 @@ from pipeline.models import Match, Understood
 
 EVIDENCE_COLUMNS = (
     "file", "department", "sha256", "format", "kind", "date", "doc_numbers", "items", "score", "status", "problem",
+    "suggestions",
 )  # fmt: skip
 MATRIX_COLUMNS = ("sub_item", "department", "status", "evidence_count", "points_at_risk")
 LINE_END = "\r\n"
@@ -55,7 +58,7 @@ def evidence_rows(matrix: Matrix) -> list[list[str]]:
     for u in matrix.files:
         rows.append(_evidence_row(matrix, u))
     for s in matrix.skipped:
-        rows.append([s.rel_path, "", "", "", "", "", "", "", "", "skipped", s.reason])
+        rows.append([s.rel_path, "", "", "", "", "", "", "", "", "skipped", s.reason, ""])
     rows.sort(key=lambda r: (r[0], r[9]))
     return rows
 
@@ -78,6 +81,7 @@ def _evidence_row(matrix: Matrix, u: Understood) -> list[str]:
         f"{ranked[0].score:.1f}" if ranked else "",
         _status(matrix, u),
         "；".join(dict.fromkeys(problems)),
+        ";".join(m.sub_item_id for m in _ranked(u.suggestions)),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from pipeline.csvout import EVIDENCE_COLUMNS, MATRIX_COLUMNS, write_evidence_csv, write_matrix_csv
 from pipeline.matrix import Matrix, build_matrix
-from pipeline.models import Problem, Skipped, Understood
+from pipeline.models import Match, Problem, Skipped, Understood
 from tests.builders.rubric_objects import ALIASES, REGISTRY_ORDER, YINGJI, ZHENGFU, small_rubric
 from tests.builders.understood import doc_number, understood
 
@@ -31,7 +32,13 @@ def files() -> list[Understood]:
         understood(f"{YINGJI}/{HOSTILE}.docx", matches=[("13", 90)]),
         understood(f"{YINGJI}/坏.pdf", problems=["文件已加密，无法打开"], doc_date=None),
         understood(f"{YINGJI}/副本.docx", duplicate_of=f"{YINGJI}/方案.docx"),
-        understood("无部门.txt", department=None, file_format="txt"),
+        replace(
+            understood("无部门.txt", department=None, file_format="txt"),
+            suggestions=tuple(
+                Match("无部门.txt", sub, score, ("共同关键词：安全生产",), "suggested")
+                for sub, score in (("2(3)", 30.0), ("1", 38.5))
+            ),
+        ),
     ]
 
 
@@ -74,6 +81,7 @@ def test_evidence_csv_contract(tmp_path: Path) -> None:
     assert plan["status"] == "matched"
     assert plan["kind"] == "方案" and plan["format"] == "docx" and plan["date"] == "2022-06-01"
     assert plan["problem"] == EXTRA[0].message
+    assert plan["suggestions"] == ""
     assert len(plan["sha256"]) == 64
     assert by_file[f"{ZHENGFU}/纪要.pdf"]["status"] == "review"
     bad = by_file[f"{YINGJI}/坏.pdf"]
@@ -85,7 +93,9 @@ def test_evidence_csv_contract(tmp_path: Path) -> None:
     )
     dup = by_file[f"{YINGJI}/副本.docx"]
     assert dup["status"] == "duplicate" and f"{YINGJI}/方案.docx" in dup["problem"]
-    assert by_file["无部门.txt"]["status"] == "unmatched" and by_file["无部门.txt"]["department"] == ""
+    loose = by_file["无部门.txt"]
+    assert (loose["status"], loose["department"], loose["items"], loose["score"]) == ("unmatched", "", "", "")
+    assert loose["suggestions"] == "1;2(3)"  # 待确认 candidates, best first, never counted as items
     skipped = by_file[f"{YINGJI}/~$草稿.docx"]
     assert skipped["status"] == "skipped" and skipped["problem"] == "Office 临时文件"
     assert by_file[f"{YINGJI}/{HOSTILE}.docx"]["items"] == "13"  # the name comes back exactly
