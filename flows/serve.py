@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -51,7 +52,30 @@ def _watch(config: Config, stop: threading.Event) -> None:
             return
         if settled:
             print("收件箱有新文件且已停止变化，开始运行。", flush=True)
+            _trigger(stop)
+
+
+REGISTER_WAIT_S = 120.0  # serve() registers the deployment after the watcher starts; a busy machine is slow
+
+
+def _trigger(stop: threading.Event) -> None:
+    """Start a run of the served deployment, waiting for serve() to have registered it; a failure is
+    reported and the watcher goes on (the nightly schedule still runs)."""
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + REGISTER_WAIT_S
+    while not stop.is_set():
+        try:
             run_deployment(f"evidence-desk/{DEPLOYMENT}", timeout=0)
+            return
+        except ObjectNotFound:
+            if time.monotonic() > deadline:
+                print("未能启动运行：定时部署尚未在 Prefect 服务上注册。", flush=True)
+                return
+            stop.wait(1.0)
+        except Exception as e:  # the watcher must outlive a server hiccup
+            print(f"未能启动运行：{e}", flush=True)
+            return
 
 
 def serve(
