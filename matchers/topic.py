@@ -62,11 +62,12 @@ DOMINANCE = 2  # the other field's marks exceed twice the safety marks
 class OffTopic:
     field: str
     marks: int
-    safety_marks: int  # -1: the title alone decided
+    safety_marks: int
+    by_title: bool = False  # the title alone decided; the counts were not compared
 
     @property
     def reason(self) -> str:
-        if self.safety_marks < 0:
+        if self.by_title:
             return f"文件标题表明主题是{self.field}，不计为安全生产佐证"
         return (
             f"文件主题是{self.field}（相关用语 {self.marks} 处，安全生产用语 {self.safety_marks} 处），"
@@ -93,7 +94,8 @@ def off_topic(text: str, title: str = "") -> OffTopic | None:
     head = _squeezed(title)
     for name, words in TITLE_FIELDS.items():
         if TITLE_FIELD_EXEMPT not in head and any(w in head for w in words):
-            return OffTopic(name, _count(_squeezed(f"{title}\n{text}"), OTHER_FIELDS[name]), -1)
+            folded = _squeezed(f"{title}\n{text}")
+            return OffTopic(name, _count(folded, OTHER_FIELDS[name]), _safety_marks(folded), by_title=True)
     if _safety_marks(head):
         return None  # the title says it is safety work: 防汛抗旱及安全生产检查
     folded = _squeezed(f"{title}\n{text}")
