@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection
+from functools import lru_cache
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -55,10 +56,15 @@ def _normalise(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
+@lru_cache(maxsize=8)
+def _items_with_subs(known: frozenset[str]) -> frozenset[str]:
+    return frozenset(k.split("(")[0] for k in known if "(" in k)
+
+
 def item_refs(name: str, known_ids: Collection[str]) -> list[str]:
     """Sub-item ids (or bare item numbers) that a file or folder name cites, in order of appearance."""
-    known = set(known_ids)
-    items_with_subs = {k.split("(")[0] for k in known if "(" in k}
+    known = known_ids if isinstance(known_ids, frozenset) else frozenset(known_ids)
+    items_with_subs = _items_with_subs(known)
     found: list[tuple[int, str]] = []
 
     def add(pos: int, ref: str) -> None:

@@ -247,7 +247,7 @@ class SubItemIndex:
     matrix: np.ndarray  # (entries × grams), rows L2-normalised, float32
     terms: tuple[str, ...]  # folded dictionary terms used for the shared-keywords signal
     term_idf: np.ndarray
-    term_heads: frozenset[str]
+    term_heads: dict[str, tuple[int, ...]]  # first two characters → the terms starting with them
     all_titles: tuple[str, ...] = ()
     title_owner: tuple[int, ...] = ()
     known_ids: frozenset[str] = field(default_factory=frozenset)
@@ -266,6 +266,8 @@ class SubItemIndex:
     # (grams × entries), the transposed profiles with the item title in each: what a bare file name
     # or caption ("安全生产月启动仪式") is compared with
     label_matrix_t: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    matrix_t: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    idf32: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     # entries whose rule asks for a plan or a rule (制定…方案), and their siblings that ask for the work
     plan_rows: frozenset[int] = frozenset()
     work_rows: frozenset[int] = frozenset()
@@ -323,14 +325,22 @@ def _kinds_for(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(kinds)
 
 
+def _term_heads(terms: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    heads: dict[str, list[int]] = defaultdict(list)
+    for i, t in enumerate(terms):
+        heads[t[:2]].append(i)
+    return {h: tuple(v) for h, v in heads.items()}
+
+
 def _find_terms(
-    folded: str, terms: Sequence[str], heads: frozenset[str], grams: Iterable[str] | None = None
+    folded: str,
+    terms: Sequence[str],
+    heads: dict[str, tuple[int, ...]],
+    grams: Iterable[str] | None = None,
 ) -> set[int]:
     """Indexes of the terms in ``folded``; only terms whose first two characters occur are searched."""
-    present_heads = heads.intersection(_grams(folded) if grams is None else grams)
-    if not present_heads:
-        return set()
-    return {i for i, t in enumerate(terms) if t[:2] in present_heads and t in folded}
+    present = heads.keys() & (_grams(folded) if grams is None else grams)
+    return {i for h in present for i in heads[h] if terms[i] in folded}
 
 
 _CLAUSE_END = re.compile(r"[；;。\n]")
@@ -487,7 +497,7 @@ def build_index(
             if len(t) >= 2 and fold(t) not in names
         )
     )
-    heads = frozenset(t[:2] for t in term_list)
+    heads = _term_heads(term_list)
     sub_terms = [_find_terms(p, term_list, heads) for p in profiles]
     n = len(profiles)
     df_terms = np.zeros(len(term_list))
@@ -583,6 +593,8 @@ def build_index(
         concept_entries={c: rows for c, rows in concept_entries.items() if rows},
         duties={d: tuple(v) for d, v in by_department.items()},
         label_matrix_t=np.ascontiguousarray(label_matrix.T),
+        matrix_t=np.ascontiguousarray(matrix.T),
+        idf32=idf.astype(np.float32),
         position={e.id: r for r, e in enumerate(entries)},
         term_entries=inverted(lambda e: e.terms),
         dept_entries=inverted(lambda e: e.departments),
@@ -602,44 +614,32 @@ def build_index(
     )
 
 
-def _label_similarity(labels: Sequence[Counter[str]], index: SubItemIndex) -> np.ndarray:
-    """Cosine of each (short) label against the label profiles, (len(labels) × entries); a label has
-    a few dozen grams, so its rows of the transposed matrix are gathered rather than made dense."""
-    out = np.zeros((len(labels), len(index.entries)), dtype=np.float32)
+def _gathered_cosine(grams: Sequence[Counter[str]], index: SubItemIndex, matrix_t: np.ndarray) -> np.ndarray:
+    """Cosine of each gram bag's IDF-weighted vector against the rows of ``matrix_t.T``,
+    (len(grams) × entries); a text has a few hundred of the index's grams, so the rows of the
+    transposed matrix it has are gathered rather than a dense vector being made."""
+    out = np.zeros((len(grams), len(index.entries)), dtype=np.float32)
     vocab = index.vocab
-    for r, counts in enumerate(labels):
+    for r, counts in enumerate(grams):
         known = [(vocab[g], c) for g, c in counts.items() if g in vocab]
         if not known:
             continue
         cols = np.fromiter((c for c, _ in known), dtype=np.intp, count=len(known))
-        values = (1 + np.log(np.fromiter((n for _, n in known), dtype=np.float32))) * index.idf[cols]
+        values = (1 + np.log(np.fromiter((n for _, n in known), dtype=np.float32))) * index.idf32[cols]
         norm = float(np.linalg.norm(values))
         if norm:
-            out[r] = (values / norm).astype(np.float32) @ index.label_matrix_t[cols]
+            out[r] = (values / norm) @ matrix_t[cols]
     return out
 
 
-def _similarity(grams: Sequence[Counter[str]], index: SubItemIndex, chunk: int = 256) -> np.ndarray:
-    """Cosine of IDF-weighted gram vectors, (len(grams) × entries)."""
-    target = index.matrix
-    out = np.zeros((len(grams), len(index.entries)), dtype=np.float32)
-    vocab = index.vocab
-    idf = index.idf.astype(np.float32)
-    for start in range(0, len(grams), chunk):
-        block = grams[start : start + chunk]
-        dense = np.zeros((len(block), len(vocab)), dtype=np.float32)
-        for r, counts in enumerate(block):
-            known = [(vocab[g], c) for g, c in counts.items() if g in vocab]
-            if known:
-                cols, values = zip(*known, strict=True)
-                dense[r, list(cols)] = values
-        nz = dense > 0
-        dense[nz] = 1 + np.log(dense[nz])
-        dense *= idf
-        norms = np.linalg.norm(dense, axis=1, keepdims=True)
-        dense /= np.where(norms == 0, 1, norms)
-        out[start : start + len(block)] = dense @ target.T
-    return out
+def _label_similarity(labels: Sequence[Counter[str]], index: SubItemIndex) -> np.ndarray:
+    """Cosine of each (short) label against the label profiles."""
+    return _gathered_cosine(labels, index, index.label_matrix_t)
+
+
+def _similarity(grams: Sequence[Counter[str]], index: SubItemIndex) -> np.ndarray:
+    """Cosine of IDF-weighted gram vectors against the sub-items' profiles."""
+    return _gathered_cosine(grams, index, index.matrix_t)
 
 
 def _name_parts(rel_path: str) -> tuple[list[str], list[str]]:
@@ -774,6 +774,9 @@ def _label_text(view: EvidenceView) -> str:
     return fold(" ".join([*holder, *parts, view.facts.title, caption]))
 
 
+_CHUNK = 256  # views scored together
+
+
 def score_many(
     views: Sequence[EvidenceView],
     index: SubItemIndex,
@@ -786,45 +789,50 @@ def score_many(
     examples: ExampleIndex | None = None,
     keys: Sequence[str | None] | None = None,
 ) -> list[tuple[Match, ...]]:
-    """Matches of each view, best first: the similarity of all views is one matrix product per chunk.
+    """Matches of each view, best first.
 
     ``examples`` are the office's labelled files (``keys``: each view's content hash, so that a file
     is never its own example). A view nothing matches gets its best candidates as ``suggested``."""
-    plain = [scoring_text(v) for v in views]
-    expanded = [_expanded(t, index.lexicon) for t in plain]
-    texts = [t for t, _ in expanded]
-    learnt = (
-        example_similarities(examples, plain, keys if keys is not None else [None] * len(views))
-        if examples is not None and len(examples)
-        else None
-    )
-    grams = [Counter(_grams(t)) for t in texts]
-    sims = _similarity(grams, index)
-    labels = [_label_text(v) for v in views]
-    label_grams = [Counter(_grams(t)) for t in labels]
-    label_sims = _label_similarity(label_grams, index)
     results: list[tuple[Match, ...]] = []
-    for row, (view, text) in enumerate(zip(views, texts, strict=True)):
-        results.append(
-            _score_one(
-                view,
-                text,
-                labels[row],
-                set(label_grams[row]),
-                grams[row],
-                sims[row],
-                label_sims[row],
-                index,
-                assessment_year=assessment_year,
-                match_threshold=match_threshold,
-                confident_threshold=confident_threshold,
-                top=top,
-                w=weights,
-                examples=examples if learnt is not None else None,
-                learnt=learnt[row] if learnt is not None else None,
-                concepts=expanded[row][1],
-            )
+    all_keys = list(keys) if keys is not None else [None] * len(views)
+    # in chunks: the gram bags of ten thousand texts held at once cost more in memory and in the
+    # garbage collector's passes over them than the scoring itself
+    for start in range(0, len(views), _CHUNK):
+        chunk = views[start : start + _CHUNK]
+        plain = [scoring_text(v) for v in chunk]
+        expanded = [_expanded(t, index.lexicon) for t in plain]
+        texts = [t for t, _ in expanded]
+        learnt = (
+            example_similarities(examples, plain, all_keys[start : start + _CHUNK])
+            if examples is not None and len(examples)
+            else None
         )
+        grams = [Counter(_grams(t)) for t in texts]
+        sims = _similarity(grams, index)
+        labels = [_label_text(v) for v in chunk]
+        label_grams = [Counter(_grams(t)) for t in labels]
+        label_sims = _label_similarity(label_grams, index)
+        for row, (view, text) in enumerate(zip(chunk, texts, strict=True)):
+            results.append(
+                _score_one(
+                    view,
+                    text,
+                    labels[row],
+                    set(label_grams[row]),
+                    grams[row],
+                    sims[row],
+                    label_sims[row],
+                    index,
+                    assessment_year=assessment_year,
+                    match_threshold=match_threshold,
+                    confident_threshold=confident_threshold,
+                    top=top,
+                    w=weights,
+                    examples=examples if learnt is not None else None,
+                    learnt=learnt[row] if learnt is not None else None,
+                    concepts=expanded[row][1],
+                )
+            )
     return results
 
 
@@ -979,6 +987,7 @@ def _score_one(
     # the kind of document versus the materials asked for
     kind = "照片" if view.is_image and facts.kind == "其他" else facts.kind
     kinds = [kind, *sorted({k for word, k in _TITLE_KINDS if word in facts.title} - {kind})]
+    kind_set = frozenset(kinds)
 
     # the department's own 职责分工 clause names this material ("县应急局提供…值班表" for a 值班表.xlsx),
     # or the scope written after its name (县教体局（校园安全）) is what the file is about
@@ -988,7 +997,8 @@ def _score_one(
         for r, duty in index.duties.get(owner, ()):
             # a prose document's name alone does not make it the material: its form must agree
             named = next(
-                (wd for wd in duty.words if wd in label and (thin or set(_ACCEPTS[wd]) & set(kinds))), None
+                (wd for wd in duty.words if wd in label and (thin or not kind_set.isdisjoint(_ACCEPTS[wd]))),
+                None,
             )
             if named is not None:
                 phrase = _phrase_in(duty.phrases, label)
@@ -996,7 +1006,7 @@ def _score_one(
                     named = phrase
                 own_of[r] = (owner, named, True)
             elif r not in own_of:
-                accepted = next((wd for wd in duty.words if set(_ACCEPTS[wd]) & set(kinds)), None)
+                accepted = next((wd for wd in duty.words if not kind_set.isdisjoint(_ACCEPTS[wd])), None)
                 if accepted is not None:
                     own_of[r] = (owner, accepted, False)
             if (
@@ -1020,16 +1030,10 @@ def _score_one(
     own_rows[list(dept_of)] = True
     label_points = np.where(own_rows, label_points, label_points * w.label_other)
     scores += label_points
-    for r in dept_of:
-        topical = (
-            r in shared_by
-            or r in ref_of
-            or r in doc_of
-            or r in title_of
-            or r in scope_of
-            or (r in own_of and own_of[r][2])
-        )
-        scores[r] += w.dept if topical else w.dept / 2
+    if dept_of:
+        topical = {*shared_by, *ref_of, *doc_of, *title_of, *scope_of, *(r for r, o in own_of.items() if o[2])}
+        rows = np.fromiter(dept_of, dtype=np.intp, count=len(dept_of))
+        scores[rows] += [w.dept if r in topical else w.dept / 2 for r in dept_of]
 
     # the kind of document versus the materials asked for; only where something else already fits
     kind_of: dict[int, str] = {}
