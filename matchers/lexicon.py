@@ -20,7 +20,7 @@ from importlib import resources
 
 from matchers.text import fold
 
-__all__ = ["Concept", "Lexicon", "load_lexicon"]
+__all__ = ["Concept", "Lexicon", "Mention", "load_lexicon"]
 
 
 @dataclass(frozen=True)
@@ -34,26 +34,43 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """A concept a document expresses: the variant first found, how often and where it is said
+    (once, deep in a long text, is a passing mention rather than the document's subject)."""
+
+    concept: int
+    variant: str
+    count: int = 1
+    first: int = 0
+
+
+@dataclass(frozen=True)
 class Lexicon:
     concepts: tuple[Concept, ...]
     pattern: re.Pattern[str] | None
     owner: dict[str, tuple[int, ...]]  # variant → concepts
 
-    def find(self, folded: str) -> list[tuple[int, str]]:
-        """(concept, the variant as found) for every concept a variant of which occurs in ``folded``."""
+    def find(self, folded: str) -> list[Mention]:
+        """Every concept a variant of which occurs in ``folded``, in concept order; variants are
+        matched longest first and never overlap (应急预案 is one mention, not also one of 预案)."""
         if self.pattern is None:
             return []
-        found: dict[int, str] = {}
+        found: dict[int, Mention] = {}
         for m in self.pattern.finditer(folded):
             for c in self.owner[m.group()]:
-                found.setdefault(c, m.group())
+                seen = found.get(c)
+                found[c] = (
+                    Mention(c, m.group(), 1, m.start())
+                    if seen is None
+                    else Mention(c, seen.variant, seen.count + 1, seen.first)
+                )
         out = []
-        for c, variant in sorted(found.items()):
+        for c, mention in sorted(found.items()):
             concept = self.concepts[c]
             if all(any(r in folded for r in group) for group in concept.requires) and not any(
                 u in folded for u in concept.unless
             ):
-                out.append((c, variant))
+                out.append(mention)
         return out
 
 

@@ -83,7 +83,7 @@ from matchers.boilerplate import strip_boilerplate
 from matchers.itemref import item_refs
 from matchers.keywords import DOMAIN_TERMS, rubric_terms
 from matchers.learnt import ExampleIndex, example_similarities
-from matchers.lexicon import Lexicon, load_lexicon, parse_lexicon
+from matchers.lexicon import Lexicon, Mention, load_lexicon, parse_lexicon
 from matchers.text import char_grams, fold
 from matchers.topic import enterprise_subject, off_topic
 from pipeline.departments import DepartmentRegistry, find_departments, load_departments
@@ -669,19 +669,14 @@ PASSING_TEXT = 600  # characters of scoring text
 PASSING_HEAD = 200  # a mention within the name, title and lead is never in passing
 
 
-def _in_passing(text: str, variants: tuple[str, ...]) -> bool:
-    positions = [m.start() for v in variants for m in re.finditer(re.escape(v), text)]
-    return len(positions) == 1 and positions[0] > PASSING_HEAD
-
-
-def _expanded(text: str, lexicon: Lexicon) -> tuple[str, list[tuple[int, str]]]:
+def _expanded(text: str, lexicon: Lexicon) -> tuple[str, list[Mention]]:
     """The scoring text with the rubric's phrase of every lexicon concept it expresses appended."""
     found = lexicon.find(text)
     if len(text) > PASSING_TEXT:
-        found = [(c, v) for c, v in found if not _in_passing(text, lexicon.concepts[c].variants)]
+        found = [m for m in found if m.count > 1 or m.first <= PASSING_HEAD]
     if not found:
         return text, found
-    return text + " " + " ".join(lexicon.concepts[c].rubric for c, _ in found), found
+    return text + " " + " ".join(lexicon.concepts[m.concept].rubric for m in found), found
 
 
 _HEAD_LINES = 5
@@ -896,7 +891,7 @@ def _score_one(
     w: Weights,
     examples: ExampleIndex | None = None,
     learnt: np.ndarray | None = None,
-    concepts: Sequence[tuple[int, str]] = (),
+    concepts: Sequence[Mention] = (),
 ) -> tuple[Match, ...]:
     """One view against all entries: signals are added as vectors, reasons are written for the winners."""
     facts = view.facts
@@ -931,9 +926,9 @@ def _score_one(
 
     # what the rubric says in the words documents use (lexicon): "副县长带队" is 领导班子成员调研检查
     concept_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for c, variant in concepts:
-        for r in index.concept_entries.get(c, ()):
-            concept_of[r].append((variant, index.lexicon.concepts[c].rubric))
+    for m in concepts:
+        for r in index.concept_entries.get(m.concept, ()):
+            concept_of[r].append((m.variant, index.lexicon.concepts[m.concept].rubric))
     for r, said in concept_of.items():
         scores[r] += min(w.concept_max, w.concept * len(said))
 
@@ -1031,7 +1026,14 @@ def _score_one(
     label_points = np.where(own_rows, label_points, label_points * w.label_other)
     scores += label_points
     if dept_of:
-        topical = {*shared_by, *ref_of, *doc_of, *title_of, *scope_of, *(r for r, o in own_of.items() if o[2])}
+        topical = {
+            *shared_by,
+            *ref_of,
+            *doc_of,
+            *title_of,
+            *scope_of,
+            *(r for r, o in own_of.items() if o[2]),
+        }
         rows = np.fromiter(dept_of, dtype=np.intp, count=len(dept_of))
         scores[rows] += [w.dept if r in topical else w.dept / 2 for r in dept_of]
 

@@ -23,6 +23,22 @@ def test_every_rubric_phrase_is_in_the_bundled_rubric(index) -> None:  # type: i
     assert missing == []
 
 
+def test_a_mention_counts_every_saying_and_remembers_the_first() -> None:
+    lexicon = parse_lexicon(
+        """
+[[concept]]
+rubric = "应急预案"
+variants = ["应急预案", "预案"]
+"""
+    )
+    text = fold("一、修订应急预案。二、开展演练。三、预案报备")
+    (mention,) = lexicon.find(text)
+    # longest variant first, never overlapping: 应急预案 is one saying, 预案 later another
+    assert (mention.variant, mention.count, mention.first) == ("应急预案", 2, text.index("应急预案"))
+    (once,) = lexicon.find(fold("修订应急预案"))
+    assert once.count == 1
+
+
 def test_requires_is_one_word_of_each_group() -> None:
     lexicon = parse_lexicon(
         """
@@ -32,7 +48,7 @@ variants = ["副县长"]
 requires = [["安全"], ["带队", "调研"]]
 """
     )
-    assert lexicon.find(fold("副县长带队检查安全生产")) == [(0, "副县长")]
+    assert [(m.concept, m.variant) for m in lexicon.find(fold("副县长带队检查安全生产"))] == [(0, "副县长")]
     assert lexicon.find(fold("副县长带队检查秸秆禁烧")) == []  # no 安全
     assert lexicon.find(fold("副县长出席安全生产月启动仪式")) == []  # no 带队/调研
 
@@ -46,25 +62,27 @@ variants = ["挂牌督办"]
 unless = ["事故调查"]
 """
     )
-    assert lexicon.find(fold("对3处重大隐患实行挂牌督办")) == [(0, "挂牌督办")]
+    assert [(m.concept, m.variant) for m in lexicon.find(fold("对3处重大隐患实行挂牌督办"))] == [
+        (0, "挂牌督办")
+    ]
     assert lexicon.find(fold("对“11·4”事故调查处理实行挂牌督办")) == []
 
 
 def test_a_bureau_chief_checking_his_field_is_not_a_county_leader(index) -> None:  # type: ignore[no-untyped-def]
     lexicon = index.lexicon
     leader = next(k for k, c in enumerate(lexicon.concepts) if "领导班子成员分别调研检查" in c.rubric)
-    found = {c for c, _ in lexicon.find(fold("县民政局局长带队对全县养老机构开展安全检查"))}
+    found = {m.concept for m in lexicon.find(fold("县民政局局长带队对全县养老机构开展安全检查"))}
     assert leader not in found
-    found = {c for c, _ in lexicon.find(fold("副县长张明带队深入企业督导安全生产工作"))}
+    found = {m.concept for m in lexicon.find(fold("副县长张明带队深入企业督导安全生产工作"))}
     assert leader in found
 
 
 def test_a_township_checking_its_territory_is_not_a_sectors_own_check(index) -> None:  # type: ignore[no-untyped-def]
     lexicon = index.lexicon
     sector = next(k for k, c in enumerate(lexicon.concepts) if c.rubric == "重要行业领域安全隐患排查治理情况")
-    found = {c for c, _ in lexicon.find(fold("县教育局对全县学校、幼儿园开展安全隐患排查"))}
+    found = {m.concept for m in lexicon.find(fold("县教育局对全县学校、幼儿园开展安全隐患排查"))}
     assert sector in found
-    found = {c for c, _ in lexicon.find(fold("镇长带队对全镇学校、加油站、在建工地开展安全检查"))}
+    found = {m.concept for m in lexicon.find(fold("镇长带队对全镇学校、加油站、在建工地开展安全检查"))}
     assert sector not in found
 
 
