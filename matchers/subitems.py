@@ -11,8 +11,8 @@ Signals and their frozen weights (points on a 0–100 scale, ``Weights``; tuned 
   Chinese texts look alike. IDF is computed over the sub-items plus a few lines of 公文 boilerplate, so
   "关于…的通知" and "2022年" weigh nothing and "自建房", "钢8条" weigh a lot. Grams inside a cited
   《title》 weigh 0.35: the county's own 《蓬溪县…方案》 repeats the city's title, and would otherwise
-  look like the sub-item that cites it rather than the one asking for the plan. One numpy matrix
-  product per chunk of 256 evidence texts.
+  look like the sub-item that cites it rather than the one asking for the plan. A text's few hundred
+  grams gather their rows of the transposed profile matrix (no dense vector per text).
 - label similarity, up to ``label`` = 24 (cosine 0.08 → 0.28): the file's label — its names (and the
   zip's), its title, a table's head down to the header row, a photo's caption — against the profile
   with the item title and without department names. Spreadsheets and photos have little prose and a
@@ -244,7 +244,7 @@ class SubItemIndex:
     entries: tuple[_Entry, ...]
     vocab: dict[str, int]
     idf: np.ndarray  # per gram
-    matrix: np.ndarray  # (entries × grams), rows L2-normalised, float32
+    matrix_t: np.ndarray  # (grams × entries): the sub-items' profiles, L2-normalised, float32
     terms: tuple[str, ...]  # folded dictionary terms used for the shared-keywords signal
     term_idf: np.ndarray
     term_heads: dict[str, tuple[int, ...]]  # first two characters → the terms starting with them
@@ -266,7 +266,6 @@ class SubItemIndex:
     # (grams × entries), the transposed profiles with the item title in each: what a bare file name
     # or caption ("安全生产月启动仪式") is compared with
     label_matrix_t: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    matrix_t: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     idf32: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     # entries whose rule asks for a plan or a rule (制定…方案), and their siblings that ask for the work
     plan_rows: frozenset[int] = frozenset()
@@ -604,7 +603,6 @@ def build_index(
         entries=tuple(entries),
         vocab=vocab,
         idf=idf,
-        matrix=matrix,
         terms=term_list,
         term_idf=term_idf,
         term_heads=heads,
