@@ -7,22 +7,24 @@ inbox have stopped changing. ``server`` is that local server process, stopped on
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from prefect import serve as prefect_serve
 from prefect.deployments import run_deployment
+from prefect.runner import Runner
 from prefect.schedules import Cron
 
 from flows.evidence_flow import evidence_run
 from pipeline.config import Config
 from pipeline.errors import ConfigError
-from pipeline.watch import snapshot, wait_until_stable
+from pipeline.watch import Snapshot, snapshot, wait_until_stable
 
 DEPLOYMENT = "nightly"
 
@@ -36,13 +38,25 @@ def _flow_parameters(config: Config, config_file: Path | None) -> dict[str, str 
     }
 
 
-def _watch(config: Config, stop: threading.Event) -> None:
-    """Trigger a run of the served deployment when the inbox changed and then settled."""
+def _watch(config: Config, stop: threading.Event, baseline: Snapshot) -> None:
+    """Trigger a run of the served deployment when the inbox changed and then settled.
+
+    Files that landed between ``baseline`` (taken when serve() started) and the moment the watch is
+    set up are found by comparing snapshots at the watch's first timeout, so none waits for the night.
+    """
     from watchfiles import watch
 
-    for _changes in watch(
-        config.inbox, stop_event=stop, recursive=True, debounce=2000, yield_on_timeout=False
+    checked_baseline = False
+    for changes in watch(
+        config.inbox, stop_event=stop, recursive=True, debounce=2000, rust_timeout=2000, yield_on_timeout=True
     ):
+        if not changes:
+            if checked_baseline:
+                continue
+            checked_baseline = True
+            if snapshot(config.inbox) == baseline:
+                continue
+        checked_baseline = True
         settled = wait_until_stable(
             lambda: snapshot(config.inbox),
             quiet_s=config.watch_quiet_s,
@@ -78,6 +92,55 @@ def _trigger(stop: threading.Event) -> None:
             return
 
 
+STOP_GRACE_S = 30.0  # how long Prefect's runner may take to shut down after Ctrl-C
+
+
+def _stop_server(server: subprocess.Popen[bytes] | None) -> None:
+    if server is None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+class _Stopper:
+    """Ctrl-C stops serve() even when Prefect's runner does not: on a busy machine its shutdown has
+    been seen to hang after a triggered run (in CI, cause inside Prefect not found). The first Ctrl-C
+    (or SIGTERM) asks the runner for the graceful stop it gives SIGTERM (pause the schedule, end the
+    loops) and arms a watchdog that ends the process, local server included, if serve() has not
+    returned within ``STOP_GRACE_S``; a second Ctrl-C ends it at once. The handler only starts
+    threads: printing from a signal handler can hit a reentrant write."""
+
+    def __init__(self, stop: threading.Event, server: subprocess.Popen[bytes] | None) -> None:
+        self._stop = stop
+        self._server = server
+        self._armed = threading.Event()
+        self.graceful: Callable[[], None] | None = None  # the runner's stop, once there is a runner
+
+    def on_signal(self, signum: int, frame: FrameType | None) -> None:
+        if self._armed.is_set():
+            threading.Thread(target=self._force, daemon=True).start()
+            return
+        self._armed.set()
+        self._stop.set()
+        threading.Thread(target=self._watchdog, daemon=True).start()
+        if self.graceful is None:
+            raise KeyboardInterrupt
+        self.graceful()
+
+    def _watchdog(self) -> None:
+        print("正在停止……", flush=True)
+        time.sleep(STOP_GRACE_S)
+        self._force()
+
+    def _force(self) -> None:
+        _stop_server(self._server)
+        print("已停止（强制）。", flush=True)
+        os._exit(0)
+
+
 def serve(
     config: Config,
     *,
@@ -94,31 +157,29 @@ def serve(
         return _deploy_to_pool(config, pool, schedule, parameters)
 
     stop = threading.Event()
-
-    def _terminate(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
+    stopper = _Stopper(stop, server)
+    signal.signal(signal.SIGINT, stopper.on_signal)
+    signal.signal(signal.SIGTERM, stopper.on_signal)
+    baseline = snapshot(config.inbox) if watch else {}
     print(f"定时运行：{cron}（{config.timezone}）", flush=True)
     print(f"收件箱：{config.inbox.absolute()}{'（监视中，有新文件即运行）' if watch else ''}", flush=True)
     print(f"Prefect 界面：{os.environ['PREFECT_API_URL'].removesuffix('/api')}", flush=True)
     print("按 Ctrl-C 停止。", flush=True)
-    watcher = threading.Thread(target=_watch, args=(config, stop), daemon=True) if watch else None
+    watcher = threading.Thread(target=_watch, args=(config, stop, baseline), daemon=True) if watch else None
     try:
-        deployment = evidence_run.to_deployment(name=DEPLOYMENT, schedules=[schedule], parameters=parameters)
         if watcher:
             watcher.start()
-        prefect_serve(deployment, print_starting_message=False)
+        deployment = evidence_run.to_deployment(name=DEPLOYMENT, schedules=[schedule], parameters=parameters)
+        runner = Runner(pause_on_shutdown=True)
+        runner.add_deployment(deployment)
+        stopper.graceful = runner.handle_sigterm
+        runner.handle_sigterm = stopper.on_signal  # type: ignore[method-assign]  # it installs this on start
+        asyncio.run(runner.start())
     except KeyboardInterrupt:
         pass
     finally:
         stop.set()
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        _stop_server(server)
         print("已停止。", flush=True)
     return 0
 
