@@ -13,6 +13,11 @@ similarity cannot tell, so two plain readings decide:
   company's own safety work is not the government's.
 
 Such a document is never matched; its best candidates stay as 待确认 suggestions with the reason.
+
+- ``unnamed_sectors``: items 8–11 are each one sector's campaign (危险化学品, 城镇燃气, 自建房, 高层建筑).
+  A document that never names the sector is not their evidence, however much its 实施方案…任务清单…
+  时间进度 reads like theirs: a township's 安全生产专项整治工作计划 is no 危化品 plan. Those sub-items
+  stay 待确认 suggestions for it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,15 @@ from dataclasses import dataclass
 
 from matchers.text import fold
 
-__all__ = ["OffTopic", "enterprise_subject", "off_topic"]
+__all__ = ["SECTORS", "OffTopic", "enterprise_subject", "off_topic", "unnamed_sectors"]
+
+# item number → its sector and the words that name it (folded forms)
+SECTORS: dict[int, tuple[str, tuple[str, ...]]] = {
+    8: ("危险化学品", ("危险化学品", "危化", "化工", "化学品")),
+    9: ("城镇燃气", ("燃气", "天然气", "液化气", "液化石油气", "煤气", "气瓶", "用气")),
+    10: ("房屋建筑和自建房", ("自建房", "房屋", "违法建设", "违建", "违章建")),
+    11: ("高层建筑消防", ("高层", "消防", "火灾", "商业综合体")),
+}
 
 # field → the words that mark it (folded forms; counted as occurrences)
 OTHER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -121,3 +134,17 @@ def enterprise_subject(title: str) -> str | None:
     if m is None or _GOVERNMENT.search(m.group("subject")):
         return None
     return m.group("subject")
+
+
+SECTOR_MENTIONS = 2  # a sector named once in a long list of work (…危化、消防、燃气…) is not the topic
+
+
+def unnamed_sectors(text: str, title: str = "") -> dict[int, str]:
+    """The sector items (8–11) whose sector the document does not write about, with the sector's
+    name: named neither in the title nor at least ``SECTOR_MENTIONS`` times in the text."""
+    head, body = _squeezed(title), _squeezed(text)
+    return {
+        no: name
+        for no, (name, words) in SECTORS.items()
+        if not any(w in head for w in words) and _count(body, words) < SECTOR_MENTIONS
+    }

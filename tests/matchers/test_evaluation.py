@@ -52,8 +52,10 @@ def test_every_match_has_a_reason_and_a_valid_status(
     for matches in results:
         for m in matches:
             assert m.reasons and all(r.strip() for r in m.reasons)
-            assert threshold <= m.score <= 100
+            companion = "一并列出待复核" in m.reasons[-1]  # listed with a match, see Weights.companion_floor
+            assert (35.0 if companion else threshold) <= m.score <= 100
             assert m.status == ("confident" if m.score >= confident else "review")
+        assert not matches or "一并列出待复核" not in matches[0].reasons[-1], "the best one stands alone"
 
 
 def test_documents_of_another_year_are_flagged(evaluated: tuple[list[Case], list[tuple[Match, ...]]]) -> None:

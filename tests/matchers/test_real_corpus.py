@@ -25,10 +25,11 @@ from tests.matchers.real.evaluate import RealCase, config_for, figures, read_rea
 # measured on the test split (docx and text PDF; 245 documents) with the bundled reference examples
 # (the tune half), the topic gate, the meeting rule, traditional → simplified folding and passing
 # mentions: P@1 0.740, R@3 0.688, any@3 0.837, negatives clean 0.933, department unknown P@1 0.699
-# — less about 0.03. With 259 documents (9 new test ones, never tuned on): P@1 0.735, R@3 0.694,
-# any@3 0.837, negatives clean 0.909 (one of the three new negatives matches), so that floor is 0.88
-FLOOR_P1 = 0.71
-FLOOR_R3 = 0.66
+# — less about 0.03. With 376 documents (collectors h8–h17; the 70 new test ones never tuned on, and
+# aimed at the sub-items and forms the corpus lacked, so harder), companions and the sector rule:
+# P@1 0.711, R@3 0.667, any@3 0.834, negatives clean 0.915, department unknown P@1 0.708
+FLOOR_P1 = 0.68
+FLOOR_R3 = 0.64
 FLOOR_ANY3 = 0.80
 FLOOR_NEG = 0.88
 FLOOR_UNKNOWN_P1 = 0.67

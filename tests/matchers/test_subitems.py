@@ -199,3 +199,22 @@ def test_score_many_agrees_with_one_by_one_and_every_match_has_a_reason(index: S
     assert many == [score_sub_items(v, index, assessment_year=2022) for v in views]
     assert all(m.reasons for matches in many for m in matches)
     assert all(m.rel_path == v.rel_path for v, matches in zip(views, many, strict=True) for m in matches)
+
+
+def test_once_one_sub_item_matches_its_companions_need_less(index: SubItemIndex) -> None:
+    from matchers.subitems import WEIGHTS
+
+    view = _view(GAS_PLAN)
+    alone = score_sub_items(view, index, assessment_year=2022, weights=replace(WEIGHTS, companion_ratio=1.0))
+    assert alone and all(m.score >= 45 for m in alone)
+    eager = replace(WEIGHTS, companion_floor=0.0, companion_ratio=0.0)
+    listed = score_sub_items(view, index, assessment_year=2022, top=3, weights=eager)
+    assert listed[0].sub_item_id == alone[0].sub_item_id
+    companions = [m for m in listed if m.score < 45]
+    assert companions, "sub-items below the threshold are listed with the match"
+    for m in companions:
+        assert m.status == "review"
+        assert f"文件已佐证指标{alone[0].sub_item_id}" in m.reasons[-1] and "待复核" in m.reasons[-1]
+    # a document nothing matches gains nothing: its candidates stay 待确认 suggestions
+    flood = score_sub_items(_view(FLOOD), index, assessment_year=2022, weights=eager)
+    assert all(m.status == "suggested" for m in flood)

@@ -10,7 +10,7 @@ import pytest
 from matchers.facts import extract_facts
 from matchers.subitems import EvidenceView, score_many
 from matchers.text import fold
-from matchers.topic import enterprise_subject, off_topic
+from matchers.topic import enterprise_subject, off_topic, unnamed_sectors
 from pipeline import stages
 from pipeline.config import Config
 from pipeline.rubric import bundled_rubric_path
@@ -205,3 +205,38 @@ def test_a_concept_said_once_in_passing_does_not_count(ws: stages.Workspace) -> 
     said = body.replace("完善应急预案", "完善应急预案，组织应急演练，修订应急预案")
     stressed = _score(ws, title, said, "商务局/加油站安全检查.docx", "县商务局")
     assert any("应急预案" in r or "应急演练" in r for r in _concepts_said(stressed))
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "unnamed"),
+    [
+        ("县城镇燃气安全专项整治工作方案", "整治任务：燃气经营企业全面排查。", {8, 10, 11}),
+        ("镇安全生产专项整治工作计划", "重点整治道路交通、危化、消防、燃气、建筑施工等领域。", {8, 9, 10, 11}),
+        ("镇安全生产工作计划", "开展危险化学品企业检查；督促危险化学品经营单位落实主体责任。", {9, 10, 11}),
+        ("县自建房安全专项整治推进会", "", {8, 9, 11}),
+    ],
+)
+def test_a_sector_named_in_passing_is_not_the_topic(title: str, body: str, unnamed: set[int]) -> None:
+    assert set(unnamed_sectors(body, title)) == unnamed
+
+
+PLAN_WITHOUT_SECTOR = (
+    "关于印发《镇2022年度安全生产专项整治工作实施方案》的通知",
+    "为细化任务清单、落实整治责任、明确时间进度要求，结合我镇实际，制定本实施方案。"
+    "一、工作目标：全面排查整治安全隐患，坚决遏制较大事故。二、任务清单：开展道路交通、消防等领域隐患排查。"
+    "三、时间进度：2022年4月至12月。",
+)
+
+
+def test_a_plan_that_never_names_hazardous_chemicals_is_no_8_1_evidence(ws: stages.Workspace) -> None:
+    matches = _score(ws, *PLAN_WITHOUT_SECTOR, "赤城镇/专项整治实施方案.docx", "赤城镇")
+    counted = [m.sub_item_id for m in matches if m.status != "suggested"]
+    assert not any(i.startswith(("8(", "9(", "10(")) for i in counted), counted
+    # its words fit 9(1) best (实施方案, 细化任务, 时间进度): shown when nothing else is, with the reason
+    text = "\n".join(PLAN_WITHOUT_SECTOR)
+    facts = extract_facts(text, "方案.docx", registry=ws.registry, keywords=ws.keywords)
+    view = EvidenceView("赤城镇/方案.docx", "赤城镇", text, facts)
+    shown = score_many([view], ws.index, assessment_year=2022, keys=[None], match_threshold=100.5)[0]
+    gas = [m for m in shown if m.sub_item_id == "9(1)"]
+    assert gas and gas[0].status == "suggested"
+    assert any("文件未提及城镇燃气，指标9(1)是城镇燃气专项工作" in r for r in gas[0].reasons), gas[0].reasons
