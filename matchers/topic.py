@@ -14,10 +14,10 @@ similarity cannot tell, so two plain readings decide:
 
 Such a document is never matched; its best candidates stay as 待确认 suggestions with the reason.
 
-- ``unnamed_sectors``: items 8–11 are each one sector's campaign (危险化学品, 城镇燃气, 自建房, 高层建筑).
-  A document that never names the sector is not their evidence, however much its 实施方案…任务清单…
-  时间进度 reads like theirs: a township's 安全生产专项整治工作计划 is no 危化品 plan. Those sub-items
-  stay 待确认 suggestions for it.
+- ``unnamed_sectors``: some items are one sector's campaign, their title says which (2022: items 8–11,
+  危险化学品…, 城镇燃气…, 房屋建筑…, 高层建筑…). A document that does not write about the sector is
+  not their evidence, however much its 实施方案…任务清单…时间进度 reads like theirs: a township's
+  安全生产专项整治工作计划 is no 危化品 plan. Those sub-items stay 待确认 suggestions for it.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from dataclasses import dataclass
 
 from matchers.text import fold
 
-__all__ = ["SECTORS", "OffTopic", "enterprise_subject", "off_topic", "unnamed_sectors"]
+__all__ = ["SECTORS", "OffTopic", "enterprise_subject", "off_topic", "sector_of_item", "unnamed_sectors"]
 
-# item number → its sector and the words that name it (folded forms)
-SECTORS: dict[int, tuple[str, tuple[str, ...]]] = {
-    8: ("危险化学品", ("危险化学品", "危化", "化工", "化学品")),
-    9: ("城镇燃气", ("燃气", "天然气", "液化气", "液化石油气", "煤气", "气瓶", "用气")),
-    10: ("房屋建筑和自建房", ("自建房", "房屋", "违法建设", "违建", "违章建")),
-    11: ("高层建筑消防", ("高层", "消防", "火灾", "商业综合体")),
+# sector → (how the title of its campaign item starts, the words that name the sector; folded forms)
+SECTORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "危险化学品": ("危险化学品", ("危险化学品", "危化", "化工", "化学品")),
+    "城镇燃气": ("城镇燃气", ("燃气", "天然气", "液化气", "液化石油气", "煤气", "气瓶", "用气")),
+    "房屋建筑和自建房": ("房屋建筑", ("自建房", "房屋", "违法建设", "违建", "违章建")),
+    "高层建筑消防": ("高层建筑", ("高层", "消防", "火灾", "商业综合体")),
 }
 
 # field → the words that mark it (folded forms; counted as occurrences)
@@ -139,12 +139,18 @@ def enterprise_subject(title: str) -> str | None:
 SECTOR_MENTIONS = 2  # a sector named once in a long list of work (…危化、消防、燃气…) is not the topic
 
 
-def unnamed_sectors(text: str, title: str = "") -> dict[int, str]:
-    """The sector items (8–11) whose sector the document does not write about, with the sector's
-    name: named neither in the title nor at least ``SECTOR_MENTIONS`` times in the text."""
+def sector_of_item(item_title: str) -> str | None:
+    """The sector whose campaign an item of the rubric is, by how its title starts."""
+    head = _squeezed(item_title)
+    return next((name for name, (start, _) in SECTORS.items() if head.startswith(start)), None)
+
+
+def unnamed_sectors(text: str, title: str = "") -> frozenset[str]:
+    """The sectors the document does not write about: named neither in the title nor at least
+    ``SECTOR_MENTIONS`` times in the text."""
     head, body = _squeezed(title), _squeezed(text)
-    return {
-        no: name
-        for no, (name, words) in SECTORS.items()
+    return frozenset(
+        name
+        for name, (_, words) in SECTORS.items()
         if not any(w in head for w in words) and _count(body, words) < SECTOR_MENTIONS
-    }
+    )

@@ -10,10 +10,10 @@ import pytest
 from matchers.facts import extract_facts
 from matchers.subitems import EvidenceView, score_many
 from matchers.text import fold
-from matchers.topic import enterprise_subject, off_topic, unnamed_sectors
+from matchers.topic import enterprise_subject, off_topic, sector_of_item, unnamed_sectors
 from pipeline import stages
 from pipeline.config import Config
-from pipeline.rubric import bundled_rubric_path
+from pipeline.rubric import bundled_rubric_path, read_rubric
 
 FOOD = (
     "县市场监管局开展校园周边食品安全检查",
@@ -207,20 +207,38 @@ def test_a_concept_said_once_in_passing_does_not_count(ws: stages.Workspace) -> 
     assert any("应急预案" in r or "应急演练" in r for r in _concepts_said(stressed))
 
 
+CHEM, GAS, HOUSES, HIGH = "危险化学品", "城镇燃气", "房屋建筑和自建房", "高层建筑消防"
+
+
+def test_the_sector_campaigns_are_found_by_their_item_titles() -> None:
+    rubric = read_rubric(bundled_rubric_path())
+    found = {
+        item.no: sector_of_item(item.title)
+        for part in rubric.parts
+        for category in part.categories
+        for item in category.items
+    }
+    assert {no: s for no, s in found.items() if s} == {8: CHEM, 9: GAS, 10: HOUSES, 11: HIGH}
+
+
 @pytest.mark.parametrize(
     ("title", "body", "unnamed"),
     [
-        ("县城镇燃气安全专项整治工作方案", "整治任务：燃气经营企业全面排查。", {8, 10, 11}),
+        ("县城镇燃气安全专项整治工作方案", "整治任务：燃气经营企业全面排查。", {CHEM, HOUSES, HIGH}),
         (
             "镇安全生产专项整治工作计划",
             "重点整治道路交通、危化、消防、燃气、建筑施工等领域。",
-            {8, 9, 10, 11},
+            {CHEM, GAS, HOUSES, HIGH},
         ),
-        ("镇安全生产工作计划", "开展危险化学品企业检查；督促危险化学品经营单位落实主体责任。", {9, 10, 11}),
-        ("县自建房安全专项整治推进会", "", {8, 9, 11}),
+        (
+            "镇安全生产工作计划",
+            "开展危险化学品企业检查；督促危险化学品经营单位落实主体责任。",
+            {GAS, HOUSES, HIGH},
+        ),
+        ("县自建房安全专项整治推进会", "", {CHEM, GAS, HIGH}),
     ],
 )
-def test_a_sector_named_in_passing_is_not_the_topic(title: str, body: str, unnamed: set[int]) -> None:
+def test_a_sector_named_in_passing_is_not_the_topic(title: str, body: str, unnamed: set[str]) -> None:
     assert set(unnamed_sectors(body, title)) == unnamed
 
 
