@@ -46,17 +46,14 @@ def _watch(config: Config, stop: threading.Event, baseline: Snapshot) -> None:
     """
     from watchfiles import watch
 
-    checked_baseline = False
+    pending = True  # the baseline is compared once, at the first timeout
     for changes in watch(
         config.inbox, stop_event=stop, recursive=True, debounce=2000, rust_timeout=2000, yield_on_timeout=True
     ):
-        if not changes:
-            if checked_baseline:
-                continue
-            checked_baseline = True
-            if snapshot(config.inbox) == baseline:
-                continue
-        checked_baseline = True
+        if not changes and (not pending or snapshot(config.inbox) == baseline):
+            pending = False
+            continue
+        pending = False
         settled = wait_until_stable(
             lambda: snapshot(config.inbox),
             quiet_s=config.watch_quiet_s,
