@@ -114,6 +114,6 @@ def write_evidence_csv(matrix: Matrix, path: Path | str) -> Path:
 
 
 def write_matrix_csv(matrix: Matrix, path: Path | str) -> Path:
-    """One row per sub-item × responsible department; ``status`` is the Chinese word (完成/部分/缺失/待确认)."""
+    """One row per sub-item × responsible department; ``status`` is the Chinese word (完成/部分/缺失/待确认/结果类)."""
     atomic_write_bytes(path, _encode(MATRIX_COLUMNS, matrix_rows(matrix)))
     return Path(path)

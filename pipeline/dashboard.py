@@ -35,7 +35,7 @@ def workbook_link(links: Mapping[str, str]) -> tuple[str, str] | None:
 
 
 TOP_GAPS = 10
-BAR_ORDER = ("完成", "部分", "待确认", "缺失")
+BAR_ORDER = ("完成", "部分", "待确认", "缺失", "结果类")
 
 
 def _e(value: object) -> str:
@@ -83,7 +83,7 @@ def _part_rows(matrix: Matrix) -> list[tuple[str, dict[str, int]]]:
 def worst_gaps(matrix: Matrix, limit: int = TOP_GAPS) -> list[SubItemStatus]:
     """Sub-items not 完成, most points at risk first (then rubric order)."""
     order = {s.sub_item_id: i for i, s in enumerate(matrix.sub_items)}
-    gaps = [s for s in matrix.sub_items if s.status != "完成"]
+    gaps = [s for s in matrix.sub_items if s.status not in ("完成", "结果类")]
     gaps.sort(key=lambda s: (-s.at_risk_high, -s.at_risk_low, order[s.sub_item_id]))
     return gaps[:limit]
 
@@ -152,8 +152,8 @@ def render_dashboard(
         f'<div class="score" id="projected">{_e(fmt_points(matrix.projected))}</div>',
         f'<p>区间 <span id="projected-range">{_e(fmt_points(matrix.projected_low))}–'
         f"{_e(fmt_points(matrix.projected_high))}</span> 分（满分 {_e(fmt_points(total))} 分）</p>",
-        f'<p class="muted">缺失项按全部扣分、部分/待确认项按一半计；可能扣分 '
-        f"{_e(fmt_points(matrix.at_risk_low))}–{_e(fmt_points(matrix.at_risk_high))} 分。</p>",
+        f'<p class="muted">缺失项按全部扣分、部分/待确认项按一半计，结果类指标（发生事故、被通报等才扣分）按未发生计；'
+        f"可能扣分 {_e(fmt_points(matrix.at_risk_low))}–{_e(fmt_points(matrix.at_risk_high))} 分。</p>",
     ]
     bonus_ids = "、".join(b for b, _ in matrix.bonus_evidence)
     h.append(
@@ -194,7 +194,7 @@ def render_dashboard(
     h.append(f'<section class="card"><h2>分部分进度</h2><div class="legend">{legend}</div>')
     h.append(
         '<table><tr><th>部分</th><th class="num">完成</th><th class="num">部分</th>'
-        '<th class="num">待确认</th><th class="num">缺失</th><th style="width:40%">进度</th></tr>'
+        '<th class="num">待确认</th><th class="num">缺失</th><th class="num">结果类</th><th style="width:36%">进度</th></tr>'
     )
     for title, counts in _part_rows(matrix):
         n = sum(counts.values())
@@ -202,13 +202,13 @@ def render_dashboard(
             f"<tr><td>{_e(title)}</td>"
             + "".join(
                 f'<td class="num">{counts[s]}（{_pct(counts[s], n)}）</td>'
-                for s in ("完成", "部分", "待确认", "缺失")
+                for s in ("完成", "部分", "待确认", "缺失", "结果类")
             )
             + f"<td>{_bar(counts)}</td></tr>"
         )
     h.append("</table></section>")
     # --- worst gaps
-    gaps = [s for s in matrix.sub_items if s.status != "完成"]
+    gaps = [s for s in matrix.sub_items if s.status not in ("完成", "结果类")]
     h.append(
         f'<section class="card"><h2>扣分风险最高的缺项（共 <span id="gap-count">{len(gaps)}</span> 个指标未完成，'
         f"{len(matrix.gaps)} 条部门缺项）</h2>"
@@ -221,7 +221,7 @@ def render_dashboard(
             text = matrix.rubric.sub_item(s.sub_item_id).short_text
         except KeyError:
             text = ""
-        open_cells = [c.department for c in s.cells if c.status != "完成"]
+        open_cells = [c.department for c in s.cells if c.status not in ("完成", "结果类")]
         depts = "、".join(open_cells[:5]) + (f"等{len(open_cells)}个单位" if len(open_cells) > 5 else "")
         h.append(
             f"<tr><td><strong>{_e(s.sub_item_id)}</strong> {_e(text)}</td><td>{_e(depts)}</td>"

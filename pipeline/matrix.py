@@ -7,18 +7,25 @@ Rules (issue 5 §1), in the order a reader would ask about them:
   and named in the cell's reasons, but do **not** upgrade a 缺失 cell: the department still owes its own
   material, and the reminder must still go out. A duplicate never counts (its original does) and a file
   counts once per cell even when matched twice.
+- Outcome sub-items: where every deduction is triggered by an adverse event (发生事故/舆情, 被通报/约谈,
+  事故迟报/瞒报, 败诉, 引发上访, 事故起数超…), the county keeps the points unless the event happened; the
+  city judges them from its own records, not from the binder. Such a sub-item can cost nothing for want of
+  evidence: its ``max_loss`` is 0 and a cell without files is 结果类 (no gap, no reminder). Evidence that
+  does arrive (an 事故统计 note) is still evaluated and shown as usual.
 - Cell status: 完成 = a confident/manual match of the assessment year from a file without problems, and the
   confident files together cover every kind of material the sub-item asks for; 部分 = evidence exists but a
   kind is missing, or it is of another year, or the file has a problem (low confidence); 待确认 = only matches
-  awaiting a person's decision; 缺失 = nothing.
-- Sub-item status from its cells: all 完成 → 完成; all 缺失 → 缺失; only 完成/待确认 → 待确认; else 部分.
+  awaiting a person's decision; 缺失 = nothing; 结果类 = nothing, for an outcome sub-item.
+- Sub-item status from its cells (结果类 cells left out unless all are): all 完成 → 完成; all 缺失 → 缺失;
+  only 完成/待确认 → 待确认; else 部分.
 - Points a sub-item can cost (``max_loss``): its cap (本项X分，扣完为止), else the deductions it can reach
   (flat amounts summed; a per-unit amount counted once, since the count is unknown), else the item's points
   split evenly; within one item scaled down so the sub-items never exceed the item's points.
 - Co-responsible departments share a gap: the county loses ``max_loss`` once, split evenly across the
   departments whose cells are not 完成.
 - Projected score = total points − Σ max_loss of 缺失 sub-items − ½ Σ max_loss of 部分/待确认 sub-items, shown
-  as the range [all partial lost, none lost]. The veto item (一票否决) is never in the sum; bonus items (B…) are
+  as the range [all partial lost, none lost]; it assumes no outcome event happened (the office knows if one
+  did, and the reports say so). The veto item (一票否决) is never in the sum; bonus items (B…) are
   claimed up to the cap and kept apart from the projection.
 """
 
@@ -32,9 +39,13 @@ from typing import Literal
 
 from pipeline.models import Item, Match, Problem, Rubric, Skipped, SubItem, Understood
 
-CellStatus = Literal["完成", "部分", "缺失", "待确认"]
+CellStatus = Literal["完成", "部分", "缺失", "待确认", "结果类"]
 
-STATUS_SYMBOL: dict[str, str] = {"完成": "✓", "部分": "△", "缺失": "✗", "待确认": "?"}
+STATUS_SYMBOL: dict[str, str] = {"完成": "✓", "部分": "△", "缺失": "✗", "待确认": "?", "结果类": "○"}
+
+OUTCOME_NOTE = (
+    "结果类指标：发生事故、被通报等情形才扣分，未发生不扣分，不需专门佐证；如已发生，请按实际扣分核减预计得分"
+)
 
 
 @dataclass(frozen=True)
@@ -241,7 +252,25 @@ def department_materials(sub: SubItem, department: str, aliases: Sequence[str] =
 # --------------------------------------------------------------------------------------------
 
 
+_EVENT = re.compile(
+    r"发生|被[^，；。]{0,20}(?:通报|约谈|撤销|变更)|事故[^，；。]{0,6}(?:迟报|瞒报|谎报)|败诉|引发|起数超"
+    r"|落实[^，；。]{0,12}(?:通报|约谈)[^，；。]{0,4}不到位"
+)
+
+
+def is_event_triggered(deduction_text: str) -> bool:
+    """A deduction for something that happened to the county (an accident, a 通报), not for work undone."""
+    return _EVENT.search(deduction_text) is not None
+
+
+def is_outcome(sub: SubItem) -> bool:
+    """Every deduction of ``sub`` is event-triggered: no evidence is needed to keep its points."""
+    return bool(sub.deductions) and all(is_event_triggered(d.text) for d in sub.deductions)
+
+
 def _reachable(sub: SubItem, item: Item) -> float:
+    if is_outcome(sub):
+        return 0.0
     if sub.cap is not None and sub.cap > 0:
         return sub.cap
     reach = sum(d.amount for d in sub.deductions)  # per-unit amounts counted once: the count is unknown
@@ -350,6 +379,8 @@ def _evaluate(
     sub: SubItem, hits: Sequence[_Hit], assessment_year: int, others: int, materials: Sequence[str]
 ) -> tuple[CellStatus, tuple[str, ...], tuple[str, ...]]:
     """Status, reasons and missing materials of one cell from the hits that count for it."""
+    if not hits and is_outcome(sub):
+        return "结果类", (OUTCOME_NOTE,), ()
     if not hits:
         why = ("未收到材料", f"其他部门有相关材料{others}份，待核实能否采用") if others else ("未收到材料",)
         return "缺失", why, required_materials(sub, materials)
@@ -379,6 +410,9 @@ def _evaluate(
 def _combine(statuses: Sequence[CellStatus]) -> CellStatus:
     """A sub-item's status from its cells: see the module docstring."""
     kinds = set(statuses)
+    if kinds == {"结果类"}:
+        return "结果类"
+    kinds.discard("结果类")
     if not kinds or kinds == {"缺失"}:
         return "缺失"
     if kinds == {"完成"}:
@@ -473,12 +507,12 @@ def build_matrix(
                 evaluated.append((dept, status, reasons, missing, tuple(h.rel_path for h in own)))
             sub_status = _combine([e[1] for e in evaluated])
             loss = losses[sub.id]
-            open_cells = [e[1] != "完成" for e in evaluated]
+            open_cells = [e[1] not in ("完成", "结果类") for e in evaluated]
             shares = split_cents(loss, [1.0 if is_open else 0.0 for is_open in open_cells])
             cells = []
             for (dept, status, reasons, missing, paths), risk in zip(evaluated, shares, strict=True):
                 cells.append(Cell(sub.id, dept, status, paths, reasons, risk))
-                if status != "完成":
+                if status not in ("完成", "结果类"):
                     gap = Gap(
                         department=dept,
                         sub_item_id=sub.id,

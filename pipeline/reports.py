@@ -27,9 +27,15 @@ from pipeline.matrix import Cell, Gap, Matrix
 from pipeline.models import Match, Problem, Understood
 
 TEXT_WIDTH = 78
-STATUS_ORDER: tuple[str, ...] = ("缺失", "部分", "待确认", "完成")  # CellStatus values
+STATUS_ORDER: tuple[str, ...] = ("缺失", "部分", "待确认", "完成", "结果类")  # CellStatus values
 MATCH_LABEL = {"confident": "已匹配", "manual": "人工确认", "review": "待确认"}
-STATUS_COLOUR = {"完成": "#1e7b34", "部分": "#9a6700", "缺失": "#c62828", "待确认": "#1f5fa8"}
+STATUS_COLOUR = {
+    "完成": "#1e7b34",
+    "部分": "#9a6700",
+    "缺失": "#c62828",
+    "待确认": "#1f5fa8",
+    "结果类": "#8c8c8c",
+}
 FONT = '-apple-system,BlinkMacSystemFont,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif'
 
 
@@ -232,6 +238,11 @@ def _summary(c: _Content) -> str:
     return (
         f"负责指标{total}项：完成 {c.counts['完成']} 项，缺失 {c.counts['缺失']} 项，"
         f"部分 {c.counts['部分']} 项，待确认 {c.counts['待确认']} 项"
+        + (
+            f"，结果类 {c.counts['结果类']} 项（发生事故、被通报等才扣分，不需专门佐证）"
+            if c.counts["结果类"]
+            else ""
+        )
     )
 
 

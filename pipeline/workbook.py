@@ -28,6 +28,7 @@ FILLS = {
     "部分": PatternFill("solid", fgColor="FFEB9C"),
     "缺失": PatternFill("solid", fgColor="FFC7CE"),
     "待确认": PatternFill("solid", fgColor="DDEBF7"),
+    "结果类": PatternFill("solid", fgColor="EDEDED"),
 }
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 BOLD = Font(bold=True)
@@ -138,7 +139,7 @@ def _overview(ws: Worksheet, m: Matrix) -> None:
         ("预计得分", _fmt(m.projected)),
         (
             "得分范围",
-            f"{_num(m.projected_low)} – {_num(m.projected_high)}（部分完成的细项按一半计入预计得分）",
+            f"{_num(m.projected_low)} – {_num(m.projected_high)}（部分完成的细项按一半计入预计得分；结果类指标按未发生事故、未被通报计）",
         ),
     ]
     for i, (k, v) in enumerate(info, 2):
@@ -161,7 +162,8 @@ def _overview(ws: Worksheet, m: Matrix) -> None:
     def stats(items: Iterable[int]) -> tuple[float, float, int, int]:
         subs = [s for no in items for s in by_item.get(no, [])]
         done = sum(1 for s in subs if s.status == "完成")
-        return sum(s.at_risk_low for s in subs), sum(s.at_risk_high for s in subs), done, len(subs)
+        owed = sum(1 for s in subs if s.status != "结果类")  # an outcome sub-item owes no evidence
+        return sum(s.at_risk_low for s in subs), sum(s.at_risk_high for s in subs), done, owed
 
     def line(label: str, points: float, items: list[int], bold: bool) -> None:
         nonlocal row

@@ -11,6 +11,8 @@ from pipeline.matrix import (
     _combine,
     build_matrix,
     department_materials,
+    is_event_triggered,
+    is_outcome,
     max_losses,
     missing_materials,
     rubric_examples,
@@ -191,6 +193,9 @@ def test_each_department_is_asked_for_the_materials_its_duty_clause_names() -> N
         (["完成", "待确认"], "待确认"),
         (["待确认", "待确认"], "待确认"),
         (["待确认", "缺失"], "部分"),
+        (["结果类", "结果类"], "结果类"),
+        (["结果类", "完成"], "完成"),
+        (["结果类", "待确认"], "待确认"),
     ],
 )
 def test_sub_item_status_combines_cells(cells: list, expected: str) -> None:
@@ -202,6 +207,54 @@ def test_max_loss_cap_then_deductions_then_item_share() -> None:
     assert max_losses(r.item(2)) == {"2(1)": 1.0, "2(3)": 1.0, "2(4)": 0.5}
     assert max_losses(r.item(1)) == {"1": 4.0}  # 2 + 1 (per 项次, counted once) + 1
     assert max_losses(r.item(13)) == {"13": 1.0}  # no deductions: the item's points
+
+
+def test_event_triggered_deductions_and_outcome_sub_items() -> None:
+    assert is_event_triggered("发生1起较大生产安全事故扣25分")
+    assert is_event_triggered("未按规定及时上报事故被市级及以上部门通报的，每次扣1分")
+    assert is_event_triggered("生产安全事故迟报的，每次扣0.5分")
+    assert is_event_triggered("落实省专项通报或约谈不到位的，每次扣0.5分")
+    # work undone, even when it names 迟报 or 通报 in passing
+    assert not is_event_triggered(
+        "未按要求（包括迟报、未报、漏报等情形）报送相关文件、资料、台账、信息等，每次扣0.5分"
+    )
+    assert not is_event_triggered("未组织开展安全生产月活动的，扣0.2分")
+    accident = sub_item("22(1)", deductions=(deduction(25, text="发生1起较大生产安全事故扣25分"),))
+    mixed = sub_item(
+        "5(2)",
+        deductions=(
+            deduction(0.3, text="因值班值守工作被市级及以上单位通报批评的，扣0.3分"),
+            deduction(0.2, text="未建立突发事件信息报告工作制度的，扣0.2分"),
+        ),
+    )
+    assert is_outcome(accident)
+    assert not is_outcome(mixed)  # the undone part still needs evidence
+    assert not is_outcome(sub_item("13"))  # no deductions: nothing says it is an outcome
+
+
+def test_outcome_sub_item_costs_nothing_without_evidence_but_counts_evidence_that_comes() -> None:
+    accident = sub_item(
+        "22(1)",
+        departments=(YINGJI, ZHUJIAN),
+        deductions=(deduction(25, text="发生1起较大生产安全事故扣25分"),),
+    )
+    work = sub_item("22(3)", deductions=(deduction(0.5, text="未开展事故统计分析的，扣0.5分"),))
+    r = one_item_rubric([accident, work], points=25)
+    kw = {"departments": REGISTRY_ORDER, "assessment_year": 2022, "today": TODAY}
+    m = build_matrix(r, [], **kw)  # type: ignore[arg-type]
+    status = m.sub_item_status("22(1)")
+    assert status.status == "结果类" and status.max_loss == 0 and status.at_risk_high == 0
+    assert {c.status for c in status.cells} == {"结果类"}
+    assert "发生事故、被通报等情形才扣分" in status.cells[0].reasons[0]
+    assert [g.sub_item_id for g in m.gaps] == ["22(3)"]  # no reminder for the outcome
+    assert m.projected_low == m.projected_high == 100 - 0.5
+    stats = understood(
+        f"{YINGJI}/2022年事故统计情况.docx", department=YINGJI, kind="报告", matches=[("22(1)", 80)]
+    )
+    m = build_matrix(r, [stats], **kw)  # type: ignore[arg-type]
+    status = m.sub_item_status("22(1)")
+    assert status.status == "完成"  # 县住建局's empty cell is 结果类, not a gap
+    assert {c.department: c.status for c in status.cells} == {YINGJI: "完成", ZHUJIAN: "结果类"}
 
 
 def test_max_loss_scaled_down_to_the_items_points() -> None:
@@ -344,7 +397,23 @@ def test_real_rubric_with_nothing_received() -> None:
     aliases = {d.name: d.aliases for d in registry.departments}
     m = build_matrix(rubric, [], departments=names, assessment_year=2022, today=TODAY, aliases=aliases)
     assert m.veto_item == 21
-    assert all(s.status == "缺失" for s in m.sub_items)
+    # outcome sub-items (accidents, 通报, 舆情) cost nothing for want of evidence; the rest is 缺失
+    outcome = {s.sub_item_id for s in m.sub_items if s.status == "结果类"}
+    assert outcome == {
+        "17(4)",
+        "19(4)",
+        "22(1)",
+        "22(2)",
+        "23(1)",
+        "23(2)",
+        "24(4)",
+        "28(1)",
+        "28(2)",
+        "28(3)",
+    }
+    assert all(s.status == "缺失" for s in m.sub_items if s.sub_item_id not in outcome)
+    assert all(s.max_loss == 0 for s in m.sub_items if s.sub_item_id in outcome)
+    assert not [g for g in m.gaps if g.sub_item_id in outcome]  # nothing to remind anyone of
     risk = sum(s.max_loss for s in m.sub_items)
     assert m.projected_low == m.projected_high == pytest.approx(100 - risk, abs=1e-3)
     assert sum(g.points_at_risk for g in m.gaps) == pytest.approx(risk, abs=1e-2)
