@@ -151,6 +151,7 @@ class Weights:
     suggestions: int = 3
     companion_floor: float = 35.0  # once one sub-item matches, others need only this ...
     companion_ratio: float = 0.6  # ... and this share of the best one's score
+    level_margin: float = 10.0  # a sibling of the title's level this close to the best one takes its place
 
 
 WEIGHTS = Weights()
@@ -284,6 +285,8 @@ class SubItemIndex:
     work_rows: frozenset[int] = frozenset()
     # entries whose rule asks to deploy the work (制定方案措施并部署落实): what a meeting is evidence of
     deploy_rows: frozenset[int] = frozenset()
+    # siblings told apart by the level that 通报/约谈/督办 the county (28(1) 国家, 28(2) 省, 28(3) 市)
+    level_rows: dict[int, str] = field(default_factory=dict)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -607,6 +610,7 @@ def build_index(
         plan_rows=frozenset(plans),
         work_rows=frozenset(work),
         deploy_rows=frozenset(r for r, t in enumerate(plan_texts) if _DEPLOYS.search(t)),
+        level_rows=_levelled_rows(plan_texts, entries),
         lexicon=lexicon,
         concept_entries={c: rows for c, rows in concept_entries.items() if rows},
         duties={d: tuple(v) for d, v in by_department.items()},
@@ -735,6 +739,34 @@ _PLAN_TITLE = re.compile(r"方案|计划|办法|制度|要点|细则|规定|规�
 _WORK_TITLE = re.compile(r"总结|成效|实效|报告|通报|开展|召开|完成|取得|推进|检查|督导|调研|行动中")
 _WORK_KINDS = frozenset({"总结", "报告", "简报", "通报", "台账", "纪要", "照片", "记录", "名单"})
 # a meeting (召开…推进会, a 会议纪要) deploys work: it is evidence where the rule asks to 部署落实
+_RUBRIC_LEVEL = re.compile(r"(国家|省|市)级?(?:专项)?(?:通报|约谈|督办)")
+# the first level a title names is the one that acts: 国务院安委办约谈21个市级政府 is 国家
+_TITLE_LEVEL = re.compile(r"(国务院|国家|全国|应急管理部)|(省|自治区)|((?<!城)市(?!场)|州)")
+
+
+def _levelled_rows(texts: Sequence[str], entries: Sequence[_Entry]) -> dict[int, str]:
+    """Entries whose text names one level only, in an item where siblings name other levels."""
+    single: dict[int, str] = {}
+    for r, t in enumerate(texts):
+        levels = set(_RUBRIC_LEVEL.findall(t))
+        if len(levels) == 1:
+            single[r] = levels.pop()
+    by_item: dict[int, set[str]] = defaultdict(set)
+    for r, level in single.items():
+        by_item[entries[r].item_no].add(level)
+    return {
+        r: level for r, level in single.items() if entries[r].item_no and len(by_item[entries[r].item_no]) > 1
+    }
+
+
+def document_level(title: str) -> str | None:
+    """国家 / 省 / 市: who acts in the title, or None (a county's own document names none)."""
+    m = _TITLE_LEVEL.search(title)
+    if m is None:
+        return None
+    return "国家" if m.group(1) else "省" if m.group(2) else "市"
+
+
 _MEETING_TITLE = re.compile(r"召开|(?:会议|推进会|调度会|部署会|电视电话会|视频会)(?:召开)?$")
 _DEPLOYS = re.compile(r"并部署落实")
 
@@ -1119,6 +1151,21 @@ def _score_one(
         if top_rival >= scores[r]:
             scores[r] = top_rival + 1.0
 
+    # the same between siblings that differ by level: a 国务院安委办 约谈 is 28(1), a 市 one 28(3)
+    level_of: dict[int, str] = {}
+    level = document_level(facts.title or label) if index.level_rows else None
+    if level is not None:
+        for r, rubric_level in index.level_rows.items():
+            if rubric_level != level:
+                continue
+            rivals = [
+                k for k in index.item_entries.get(index.entries[r].item_no, ()) if k in index.level_rows
+            ]
+            top_rival = max((float(scores[k]) for k in rivals if k != r), default=0.0)
+            if top_rival >= match_threshold and scores[r] >= top_rival - w.level_margin:
+                scores[r] = max(float(scores[r]), top_rival + 1.0)
+                level_of[r] = level
+
     year = facts.year
     wrong_year = year is not None and year != assessment_year
     raw = np.minimum(100.0, scores)
@@ -1182,6 +1229,10 @@ def _score_one(
             why.append(f"文件是会议，指标{entry.id}要求的正是部署落实")
         elif form_of.get(r) == "work":
             why.append(f"文件记述已开展的工作，指标{entry.id}考核的是工作的落实")
+        if r in level_of:
+            why.append(
+                f"文件是{level_of[r]}层面的通报、约谈或督办，指标{entry.id}考核的正是{level_of[r]}层面的"
+            )
         if r in ref_of:
             why.append(ref_of[r])
         if r in doc_of:

@@ -218,3 +218,36 @@ def test_once_one_sub_item_matches_its_companions_need_less(index: SubItemIndex)
     # a document nothing matches gains nothing: its candidates stay 待确认 suggestions
     flood = score_sub_items(_view(FLOOD), index, assessment_year=2022, weights=eager)
     assert all(m.status == "suggested" for m in flood)
+
+
+def test_siblings_told_apart_by_level_follow_the_title() -> None:
+    from matchers.subitems import document_level
+    from pipeline.rubric import read_rubric
+
+    assert document_level("国务院安委会办公室约谈21个市级政府及其相关部门负责人") == "国家"
+    assert document_level("四川省安委办对遂宁市进行安全生产约谈") == "省"
+    assert document_level("遂宁市安委会约谈蓬溪县政府负责人") == "市"
+    assert document_level("蓬溪县城市燃气市场安全检查") is None  # 城市, 市场 name no level
+    real = build_index(read_rubric())
+    assert {real.entries[r].id: level for r, level in real.level_rows.items()} == {
+        "28(1)": "国家",
+        "28(2)": "省",
+        "28(3)": "市",
+    }
+    body = (
+        "因重大事故隐患整改不力，{who}对蓬溪县人民政府负责人进行安全生产约谈，通报了近期发生的生产安全事故和"
+        "重大事故隐患整改不力等问题，要求落实专项通报和约谈要求，举一反三，全面排查整改重大事故隐患。"
+    )
+    for who, expected in (
+        ("国务院安委会办公室", "28(1)"),
+        ("四川省安委会办公室", "28(2)"),
+        ("遂宁市安委会", "28(3)"),
+    ):
+        title = f"{who}约谈蓬溪县政府负责人"
+        view = EvidenceView(
+            "县应急局/约谈.docx", YJ, f"{title}\n{body.format(who=who)}", Facts(title=title, kind="通报")
+        )
+        best = score_sub_items(view, real, assessment_year=2022)[0]
+        assert best.sub_item_id == expected, (who, score_sub_items(view, real, assessment_year=2022))
+        level = {"28(1)": "国家", "28(2)": "省", "28(3)": "市"}[expected]
+        assert f"文件是{level}层面的通报、约谈或督办，指标{expected}考核的正是{level}层面的" in best.reasons
