@@ -738,7 +738,7 @@ _DEDUCTION = re.compile(r".*?扣[0-9.]+分", re.S)
 _PLAN_TITLE = re.compile(r"方案|计划|办法|制度|要点|细则|规定|规则")
 _WORK_TITLE = re.compile(r"总结|成效|实效|报告|通报|开展|召开|完成|取得|推进|检查|督导|调研|行动中")
 _WORK_KINDS = frozenset({"总结", "报告", "简报", "通报", "台账", "纪要", "照片", "记录", "名单"})
-# a meeting (召开…推进会, a 会议纪要) deploys work: it is evidence where the rule asks to 部署落实
+# the level the rubric says 通报/约谈/督办 the county: 被国家专项通报或约谈 (28(1)), 被省… (28(2))
 _RUBRIC_LEVEL = re.compile(r"(国家|省|市)级?(?:专项)?(?:通报|约谈|督办)")
 # the first level a title names is the one that acts: 国务院安委办约谈21个市级政府 is 国家
 _TITLE_LEVEL = re.compile(r"(国务院|国家|全国|应急管理部)|(省|自治区)|((?<!城)市(?!场)|州)")
@@ -767,6 +767,7 @@ def document_level(title: str) -> str | None:
     return "国家" if m.group(1) else "省" if m.group(2) else "市"
 
 
+# a meeting (召开…推进会, a 会议纪要) deploys work: it is evidence where the rule asks to 部署落实
 _MEETING_TITLE = re.compile(r"召开|(?:会议|推进会|调度会|部署会|电视电话会|视频会)(?:召开)?$")
 _DEPLOYS = re.compile(r"并部署落实")
 
