@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import RubricError
+from pipeline.matrix import is_outcome
 from pipeline.models import (
     Bonus,
     BonusItem,
@@ -1111,6 +1112,8 @@ def format_rubric_tree(rubric: Rubric) -> str:
                     owners = "、".join(sub.departments) + ("（默认）" if sub.departments_defaulted else "")
                     lines.append(f"      {sub.id:<7} {_short(sub.text, 40)}{cap}")
                     lines.append(f"              责任单位：{_short(owners, 60)}")
+                    if is_outcome(sub):
+                        lines.append("              结果类：发生事故、被通报等情形才扣分，不需专门佐证")
                     if sub.materials:
                         lines.append(f"              佐证材料：{'、'.join(sub.materials)}")
                     if sub.cited_doc_numbers:

@@ -558,6 +558,10 @@ def test_tree_and_summary(rubrics: dict[str, Rubric]) -> None:
     assert "21. “一票否决”项。（一票否决，不计分）" in tree
     assert "22. 严控事故指标。（25分，推定）" in tree
     assert "7(4)" in tree and "B10" in tree
+    outcome = "结果类：发生事故、被通报等情形才扣分，不需专门佐证"
+    assert tree.count(outcome) == 10  # 17(4) 19(4) 22(1) 22(2) 23(1) 23(2) 24(4) 28(1) 28(2) 28(3)
+    after_22_1 = tree.split("22(1)", 1)[1].split("22(2)", 1)[0]
+    assert outcome in after_22_1
     summary = format_rubric_summary(rubrics["txt"])
     assert "考核年度：2022年" in summary
     assert f"子项{sum(SUB_ITEM_COUNTS.values())}个" in summary and "项目28项" in summary
