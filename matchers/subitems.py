@@ -80,7 +80,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TypeVar
@@ -925,6 +925,12 @@ def score_sub_items(
     )[0]
 
 
+def _best_sibling(index: SubItemIndex, scores: np.ndarray, r: int, among: Container[int]) -> float:
+    """The best score of ``r``'s siblings (same item) that are ``among`` the given rows; 0 if none."""
+    siblings = index.item_entries.get(index.entries[r].item_no, ())
+    return max((float(scores[k]) for k in siblings if k != r and k in among), default=0.0)
+
+
 def _score_one(
     view: EvidenceView,
     text: str,
@@ -1147,8 +1153,7 @@ def _score_one(
     for r, f in form_of.items():
         if f == "work" or scores[r] < match_threshold:
             continue
-        rivals = [k for k in index.item_entries.get(index.entries[r].item_no, ()) if k in index.work_rows]
-        top_rival = max((float(scores[k]) for k in rivals if k != r), default=0.0)
+        top_rival = _best_sibling(index, scores, r, index.work_rows)
         if top_rival >= scores[r]:
             scores[r] = top_rival + 1.0
 
@@ -1159,10 +1164,7 @@ def _score_one(
         for r, rubric_level in index.level_rows.items():
             if rubric_level != level:
                 continue
-            rivals = [
-                k for k in index.item_entries.get(index.entries[r].item_no, ()) if k in index.level_rows
-            ]
-            top_rival = max((float(scores[k]) for k in rivals if k != r), default=0.0)
+            top_rival = _best_sibling(index, scores, r, index.level_rows)
             if top_rival >= match_threshold and scores[r] >= top_rival - w.level_margin:
                 scores[r] = max(float(scores[r]), top_rival + 1.0)
                 level_of[r] = level

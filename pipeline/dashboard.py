@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from pipeline.atomic import atomic_write_text
-from pipeline.matrix import Matrix, SubItemStatus
+from pipeline.matrix import SETTLED, Matrix, SubItemStatus
 from pipeline.reports import (
     FONT,
     STATUS_COLOUR,
@@ -24,6 +24,7 @@ from pipeline.reports import (
     report_departments,
     report_names,
 )
+from pipeline.rubric import OUTCOME_RULE
 
 
 def workbook_link(links: Mapping[str, str]) -> tuple[str, str] | None:
@@ -83,7 +84,7 @@ def _part_rows(matrix: Matrix) -> list[tuple[str, dict[str, int]]]:
 def worst_gaps(matrix: Matrix, limit: int = TOP_GAPS) -> list[SubItemStatus]:
     """Sub-items not 完成, most points at risk first (then rubric order)."""
     order = {s.sub_item_id: i for i, s in enumerate(matrix.sub_items)}
-    gaps = [s for s in matrix.sub_items if s.status not in ("完成", "结果类")]
+    gaps = [s for s in matrix.sub_items if s.status not in SETTLED]
     gaps.sort(key=lambda s: (-s.at_risk_high, -s.at_risk_low, order[s.sub_item_id]))
     return gaps[:limit]
 
@@ -152,7 +153,7 @@ def render_dashboard(
         f'<div class="score" id="projected">{_e(fmt_points(matrix.projected))}</div>',
         f'<p>区间 <span id="projected-range">{_e(fmt_points(matrix.projected_low))}–'
         f"{_e(fmt_points(matrix.projected_high))}</span> 分（满分 {_e(fmt_points(total))} 分）</p>",
-        f'<p class="muted">缺失项按全部扣分、部分/待确认项按一半计，结果类指标（发生事故、被通报等才扣分）按未发生计；'
+        f'<p class="muted">缺失项按全部扣分、部分/待确认项按一半计，结果类指标（{OUTCOME_RULE}）按未发生计；'
         f"可能扣分 {_e(fmt_points(matrix.at_risk_low))}–{_e(fmt_points(matrix.at_risk_high))} 分。</p>",
     ]
     bonus_ids = "、".join(b for b, _ in matrix.bonus_evidence)
@@ -208,7 +209,7 @@ def render_dashboard(
         )
     h.append("</table></section>")
     # --- worst gaps
-    gaps = [s for s in matrix.sub_items if s.status not in ("完成", "结果类")]
+    gaps = [s for s in matrix.sub_items if s.status not in SETTLED]
     h.append(
         f'<section class="card"><h2>扣分风险最高的缺项（共 <span id="gap-count">{len(gaps)}</span> 个指标未完成，'
         f"{len(matrix.gaps)} 条部门缺项）</h2>"
@@ -221,7 +222,7 @@ def render_dashboard(
             text = matrix.rubric.sub_item(s.sub_item_id).short_text
         except KeyError:
             text = ""
-        open_cells = [c.department for c in s.cells if c.status not in ("完成", "结果类")]
+        open_cells = [c.department for c in s.cells if c.status not in SETTLED]
         depts = "、".join(open_cells[:5]) + (f"等{len(open_cells)}个单位" if len(open_cells) > 5 else "")
         h.append(
             f"<tr><td><strong>{_e(s.sub_item_id)}</strong> {_e(text)}</td><td>{_e(depts)}</td>"

@@ -38,14 +38,16 @@ from datetime import date
 from typing import Literal
 
 from pipeline.models import Item, Match, Problem, Rubric, Skipped, SubItem, Understood
+from pipeline.rubric import OUTCOME_RULE, is_outcome
 
 CellStatus = Literal["完成", "部分", "缺失", "待确认", "结果类"]
 
 STATUS_SYMBOL: dict[str, str] = {"完成": "✓", "部分": "△", "缺失": "✗", "待确认": "?", "结果类": "○"}
 
-OUTCOME_NOTE = (
-    "结果类指标：发生事故、被通报等情形才扣分，未发生不扣分，不需专门佐证；如已发生，请按实际扣分核减预计得分"
-)
+SETTLED: frozenset[str] = frozenset({"完成", "结果类"})
+"""Cell statuses that owe nothing: no gap, no reminder, no share of the points at risk."""
+
+OUTCOME_NOTE = f"结果类指标：{OUTCOME_RULE}，未发生不扣分，不需专门佐证；如已发生，请按实际扣分核减预计得分"
 
 
 @dataclass(frozen=True)
@@ -250,22 +252,6 @@ def department_materials(sub: SubItem, department: str, aliases: Sequence[str] =
 # --------------------------------------------------------------------------------------------
 # Points at risk
 # --------------------------------------------------------------------------------------------
-
-
-_EVENT = re.compile(
-    r"发生|被[^，；。]{0,20}(?:通报|约谈|撤销|变更)|事故[^，；。]{0,6}(?:迟报|瞒报|谎报)|败诉|引发|起数超"
-    r"|落实[^，；。]{0,12}(?:通报|约谈)[^，；。]{0,4}不到位"
-)
-
-
-def is_event_triggered(deduction_text: str) -> bool:
-    """A deduction for something that happened to the county (an accident, a 通报), not for work undone."""
-    return _EVENT.search(deduction_text) is not None
-
-
-def is_outcome(sub: SubItem) -> bool:
-    """Every deduction of ``sub`` is event-triggered: no evidence is needed to keep its points."""
-    return bool(sub.deductions) and all(is_event_triggered(d.text) for d in sub.deductions)
 
 
 def _reachable(sub: SubItem, item: Item) -> float:
@@ -507,12 +493,12 @@ def build_matrix(
                 evaluated.append((dept, status, reasons, missing, tuple(h.rel_path for h in own)))
             sub_status = _combine([e[1] for e in evaluated])
             loss = losses[sub.id]
-            open_cells = [e[1] not in ("完成", "结果类") for e in evaluated]
+            open_cells = [e[1] not in SETTLED for e in evaluated]
             shares = split_cents(loss, [1.0 if is_open else 0.0 for is_open in open_cells])
             cells = []
             for (dept, status, reasons, missing, paths), risk in zip(evaluated, shares, strict=True):
                 cells.append(Cell(sub.id, dept, status, paths, reasons, risk))
-                if status not in ("完成", "结果类"):
+                if status not in SETTLED:
                     gap = Gap(
                         department=dept,
                         sub_item_id=sub.id,

@@ -25,6 +25,7 @@ from pipeline.atomic import atomic_write_text
 from pipeline.binder import safe_component
 from pipeline.matrix import Cell, Gap, Matrix
 from pipeline.models import Match, Problem, Understood
+from pipeline.rubric import OUTCOME_RULE
 
 TEXT_WIDTH = 78
 STATUS_ORDER: tuple[str, ...] = ("缺失", "部分", "待确认", "完成", "结果类")  # CellStatus values
@@ -238,11 +239,7 @@ def _summary(c: _Content) -> str:
     return (
         f"负责指标{total}项：完成 {c.counts['完成']} 项，缺失 {c.counts['缺失']} 项，"
         f"部分 {c.counts['部分']} 项，待确认 {c.counts['待确认']} 项"
-        + (
-            f"，结果类 {c.counts['结果类']} 项（发生事故、被通报等才扣分，不需专门佐证）"
-            if c.counts["结果类"]
-            else ""
-        )
+        + (f"，结果类 {c.counts['结果类']} 项（{OUTCOME_RULE}，不需专门佐证）" if c.counts["结果类"] else "")
     )
 
 

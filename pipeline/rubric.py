@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import RubricError
-from pipeline.matrix import is_outcome
 from pipeline.models import (
     Bonus,
     BonusItem,
@@ -1094,6 +1093,26 @@ def format_rubric_summary(rubric: Rubric) -> str:
     return "\n".join(lines)
 
 
+_EVENT = re.compile(
+    r"发生|被[^，；。]{0,20}(?:通报|约谈|撤销|变更)|事故[^，；。]{0,6}(?:迟报|瞒报|谎报)|败诉|引发|起数超"
+    r"|落实[^，；。]{0,12}(?:通报|约谈)[^，；。]{0,4}不到位"
+)
+
+
+def is_event_triggered(deduction_text: str) -> bool:
+    """A deduction for something that happened to the county (an accident, a 通报), not for work undone."""
+    return _EVENT.search(deduction_text) is not None
+
+
+def is_outcome(sub: SubItem) -> bool:
+    """Every deduction of ``sub`` is event-triggered: no evidence is needed to keep its points."""
+    return bool(sub.deductions) and all(is_event_triggered(d.text) for d in sub.deductions)
+
+
+OUTCOME_RULE = "发生事故、被通报等情形才扣分"
+"""How an outcome sub-item is explained wherever the office reads it (matrix, reports, dashboard)."""
+
+
 def format_rubric_tree(rubric: Rubric) -> str:
     """The rubric as an indented Chinese tree with points, departments and materials."""
     lines = [f"{rubric.title}（{rubric.year}年度，满分{_fmt(rubric.total_points)}分）"]
@@ -1113,7 +1132,7 @@ def format_rubric_tree(rubric: Rubric) -> str:
                     lines.append(f"      {sub.id:<7} {_short(sub.text, 40)}{cap}")
                     lines.append(f"              责任单位：{_short(owners, 60)}")
                     if is_outcome(sub):
-                        lines.append("              结果类：发生事故、被通报等情形才扣分，不需专门佐证")
+                        lines.append(f"              结果类：{OUTCOME_RULE}，不需专门佐证")
                     if sub.materials:
                         lines.append(f"              佐证材料：{'、'.join(sub.materials)}")
                     if sub.cited_doc_numbers:

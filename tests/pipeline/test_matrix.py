@@ -11,14 +11,13 @@ from pipeline.matrix import (
     _combine,
     build_matrix,
     department_materials,
-    is_event_triggered,
-    is_outcome,
     max_losses,
     missing_materials,
     rubric_examples,
     split_cents,
 )
 from pipeline.models import Problem, Skipped, Understood
+from pipeline.rubric import is_event_triggered, is_outcome
 from tests.builders.rubric_objects import (
     ALIASES,
     REGISTRY_ORDER,
