@@ -137,6 +137,7 @@ class Weights:
     scope_idf: float = 2.5  # a scope word shares a 2-gram at least this rare with the label
     concept: float = 8.0  # per lexicon concept the document expresses in its own words
     concept_max: float = 16.0
+    title_concept: float = 10.0  # once more when the file's name or title says it
     form: float = 12.0  # a 方案 goes to the sibling that asks for the plan, a report of work to the others
     learnt: float = 40.0  # similarity to files the office confirmed for the sub-item
     learnt_floor: float = 0.06  # cosine below which an example says nothing
@@ -981,17 +982,21 @@ def _score_one(
         weight = sum(index.term_idf[i] * (boost if index.terms[i] in label else 1.0) for i in kept)
         scores[r] += min(1.0, float(weight) / w.term_saturation) * w.terms
 
-    # what the rubric says in the words documents use (lexicon): "副县长带队" is 领导班子成员调研检查
-    concept_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    # what the rubric says in the words documents use (lexicon): "副县长带队" is 领导班子成员调研检查;
+    # said in the file's name or title, a concept is what the document is about, not a word in it
+    titled = {m.concept: m.variant for m in index.lexicon.find(label)} if concepts else {}
+    concept_of: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
     for m in concepts:
+        variant = titled.get(m.concept, m.variant)
         for r in index.concept_entries.get(m.concept, ()):
-            concept_of[r].append((m.variant, index.lexicon.concepts[m.concept].rubric))
+            concept_of[r].append((variant, index.lexicon.concepts[m.concept].rubric, m.concept in titled))
     for r, said in concept_of.items():
         scores[r] += min(w.concept_max, w.concept * len(said))
 
     # a 方案 is evidence of making the plan (9(1)), not of doing the work (9(3)), and a report the reverse
     form = _document_form(facts)
     form_of: dict[int, str] = {}
+    against: set[int] = set()
     if form == "meeting":
         for r in index.deploy_rows:
             if scores[r] > 0:
@@ -1007,6 +1012,10 @@ def _score_one(
         for r in other:
             if scores[r] > 0:
                 scores[r] -= w.form
+                against.add(r)
+    for r, said in concept_of.items():
+        if r not in against:  # the title's concept does not outweigh the document's form
+            scores[r] += w.title_concept * sum(in_title for _, _, in_title in said)
 
     # the file or folder name cites the sub-item or its item
     ref_of: dict[int, str] = {}
@@ -1130,13 +1139,13 @@ def _score_one(
                 close_by += [
                     (float(sims[k]), examples.examples[rows[k]]) for k in np.flatnonzero(sims > floor)
                 ]
-                # the close_byest examples speak; a sub-item whose examples are only half as close_by, much less
+                # the closest examples speak; a sub-item whose examples are only half as close, much less
                 rank = (closest / best_positive) ** w.learnt_sharpness
                 gain = max(gain, min(1.0, (closest - floor) / (saturation - floor)) * weight * rank)
             if close_by:
-                closest, close_byest = max(close_by, key=lambda p: p[0])
+                closest, nearest = max(close_by, key=lambda p: p[0])
                 reference_count = sum(1 for _, e in close_by if e.origin == "reference")
-                learnt_of[at] = (len(close_by) - reference_count, reference_count, closest, close_byest)
+                learnt_of[at] = (len(close_by) - reference_count, reference_count, closest, nearest)
                 scores[at] += gain
         negatives = examples.negatives
         if negatives:
@@ -1216,8 +1225,9 @@ def _score_one(
             why.append(f"正文与指标{entry.id}内容相近（相似度{float(sim[r]):.2f}）")
         if shared_by.get(r):
             why.append("共同关键词：" + "、".join(index.terms[i] for i in shared_by[r][:5]))
-        for variant, phrase in concept_of.get(r, [])[:3]:
-            why.append(f"“{variant}”即细则所说的“{phrase}”")
+        for variant, phrase, in_title in concept_of.get(r, [])[:3]:
+            lead = "标题写明" if in_title else ""
+            why.append(f"{lead}“{variant}”即细则所说的“{phrase}”")
         if r in dept_of:
             owner = dept_of[r]
             seated = sorted(d for d in direct if _SEATED_IN.get(d) == owner and owner not in direct)
