@@ -3,12 +3,13 @@ then through the scorer with the bundled rubric and reference examples, as a run
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from matchers.facts import extract_facts
-from matchers.subitems import EvidenceView, score_many
+from matchers.subitems import WEIGHTS, EvidenceView, score_many
 from matchers.text import fold
 from matchers.topic import enterprise_subject, off_topic, sector_of_item, unnamed_sectors
 from pipeline import stages
@@ -262,3 +263,31 @@ def test_a_plan_that_never_names_hazardous_chemicals_is_no_8_1_evidence(ws: stag
     gas = [m for m in shown if m.sub_item_id == "9(1)"]
     assert gas and gas[0].status == "suggested"
     assert any("文件未提及城镇燃气，指标9(1)是城镇燃气专项工作" in r for r in gas[0].reasons), gas[0].reasons
+
+
+RISK_MEETING_BODY = (
+    "11月8日，县应急管理局组织住建、交通、市场监管等部门召开会议，对近期全县安全形势开展会商研判。"
+    "会议逐一分析了道路交通、建筑施工、城镇燃气和森林防火领域的风险隐患，明确了冬季重点防范措施，"
+    "要求各部门加强值班值守，每月开展一次会商研判，研判结果及时报县安办。"
+)
+
+
+def test_a_concept_the_title_says_counts_more_and_says_so(ws: stages.Workspace) -> None:
+    plain = _score(ws, "会议纪要", RISK_MEETING_BODY, "应急局/会议纪要.docx", "县应急管理局")
+    titled = _score(ws, "安全风险会商研判会议纪要", RISK_MEETING_BODY, "应急局/会议纪要.docx", "县应急管理局")
+    assert not any(r.startswith("标题写明") for r in _concepts_said(plain))
+    said = [m for m in titled if any(r.startswith("标题写明") for r in m.reasons)]
+    assert said and said[0].sub_item_id.startswith("6("), titled
+    text = f"安全风险会商研判会议纪要\n{RISK_MEETING_BODY}"
+    facts = extract_facts(text, "会议纪要.docx", registry=ws.registry, keywords=ws.keywords)
+    view = EvidenceView("应急局/会议纪要.docx", "县应急管理局", text, facts)
+    (unweighted,) = score_many(
+        [view],
+        ws.index,
+        assessment_year=2022,
+        examples=ws.examples,
+        keys=[None],
+        weights=replace(WEIGHTS, title_concept=0.0),
+    )
+    without = {m.sub_item_id: m.score for m in unweighted}
+    assert said[0].score >= without[said[0].sub_item_id] + WEIGHTS.title_concept - 0.01
