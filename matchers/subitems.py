@@ -140,9 +140,8 @@ class Weights:
     title_concept: float = 10.0  # once more when the file's name or title says it
     form: float = 12.0  # a 方案 goes to the sibling that asks for the plan, a report of work to the others
     learnt: float = 40.0  # similarity to files the office confirmed for the sub-item
-    learnt_floor: float = 0.08  # cosine below which an example says nothing
-    learnt_saturation: float = 0.2  # across counties the nearest same-label and other-label examples
-    # both sit near 0.13; above 0.2 the nearest is mostly a same-label one
+    learnt_floor: float = 0.06  # cosine below which an example says nothing
+    learnt_saturation: float = 0.15  # two 公文 on the same work reach 0.15–0.4; unrelated ones 0.04
     learnt_sharpness: float = 2.0  # (similarity / the best example's) ** this scales a sub-item's share
     learnt_negative: float = 30.0  # closer to a confirmed 不是佐证 than to any confirmed evidence
     reference: float = 50.0  # the same, for the bundled public documents (matchers/reference.py)
@@ -157,7 +156,6 @@ class Weights:
 
 
 WEIGHTS = Weights()
-_NO_ROWS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
 CITED_WEIGHT = 0.35  # weight of the grams inside 《…》 in a sub-item's profile
 MAX_TEXT = 3000  # characters of evidence text used for similarity; the head carries title and topic
 
@@ -1124,10 +1122,6 @@ def _score_one(
     if examples is not None and learnt is not None:
         positives = [i for i, e in enumerate(examples.examples) if e.sub_item_ids]
         best_positive = float(learnt[positives].max()) if positives else 0.0
-        # while few sub-items have confirmed files, a faint likeness to one of them must not take the
-        # file from the sub-item its text points to and that has none yet: it only looks closer
-        leader = int(np.argmax(scores))
-        leader_has_examples = bool(len(examples.rows_by_origin.get(index.entries[leader].id, _NO_ROWS)[0]))
         for sub_id, (office_rows, reference_rows) in examples.rows_by_origin.items():
             at = index.position.get(sub_id)
             if at is None:
@@ -1136,8 +1130,6 @@ def _score_one(
             gain = 0.0
             for rows, reference in ((office_rows, False), (reference_rows, True)):
                 if not len(rows):
-                    continue
-                if not reference and not leader_has_examples and at != leader and scores[leader] > 0:
                     continue
                 floor, saturation, weight = _learnt_terms(w, reference)
                 sims = learnt[rows]

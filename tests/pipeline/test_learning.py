@@ -157,28 +157,3 @@ def test_a_version_1_ledger_is_migrated_in_place(tmp_path: Path) -> None:
     columns = {row[1] for row in db.execute("PRAGMA table_info(contents)")}
     assert "scored_with" in columns
     db.close()
-
-
-# a 燃气 patrol written like the office's 水电站 patrols: its text points to item 9, which has no
-# confirmed file yet
-GAS_PATROL = (
-    "县住建局开展城镇燃气安全巡查",
-    "近日，县住建局组成巡查组，对全县城镇燃气经营企业、瓶装液化石油气供应站点和餐饮场所燃气使用开展"
-    "安全巡查。巡查组深入各站点，查看设备运行、值守人员在岗和应急物资储备情况，共发现问题5处，"
-    "均已下发整改通知书，要求限期整改到位。",
-)
-
-
-def test_examples_of_one_sub_item_do_not_take_a_file_the_text_gives_to_another(tmp_path: Path) -> None:
-    config = _config(tmp_path)
-    learn_binder(_binder(tmp_path), config)
-    ws = stages.open_workspace(config)
-    view = _view(*GAS_PATROL, "县住建局/燃气巡查.docx", ws)
-    kwargs = {"assessment_year": ws.assessment_year, "match_threshold": ws.config.match_threshold}
-    (alone,) = score_many([view], ws.index, **kwargs)  # type: ignore[arg-type]
-    assert alone and alone[0].sub_item_id.startswith("9(")
-    with Ledger.for_config(config) as ledger:
-        learnt_ws = stages.attach_examples(ledger, ws)
-    (taught,) = score_many([view], learnt_ws.index, examples=learnt_ws.examples, keys=[None], **kwargs)  # type: ignore[arg-type]
-    assert taught[0].sub_item_id == alone[0].sub_item_id, taught
-    assert not any("7(7) 佐证" in r for m in taught for r in m.reasons), taught
