@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from matchers.facts import extract_facts
-from matchers.subitems import WEIGHTS, EvidenceView, score_many
+from matchers.subitems import WEIGHTS, EvidenceView, Weights, score_many
 from matchers.text import fold
 from matchers.topic import enterprise_subject, off_topic, sector_of_item, unnamed_sectors
 from pipeline import stages
@@ -121,11 +121,20 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> stages.Workspace:
     )
 
 
-def _score(ws: stages.Workspace, title: str, body: str, rel_path: str, department: str | None):  # type: ignore[no-untyped-def]
+def _score(  # type: ignore[no-untyped-def]
+    ws: stages.Workspace,
+    title: str,
+    body: str,
+    rel_path: str,
+    department: str | None,
+    weights: Weights = WEIGHTS,
+):
     text = f"{title}\n{body}"
     facts = extract_facts(text, rel_path.rsplit("/", 1)[-1], registry=ws.registry, keywords=ws.keywords)
     view = EvidenceView(rel_path, department, text, facts)
-    return score_many([view], ws.index, assessment_year=2022, examples=ws.examples, keys=[None])[0]
+    return score_many(
+        [view], ws.index, assessment_year=2022, examples=ws.examples, keys=[None], weights=weights
+    )[0]
 
 
 def test_food_safety_check_is_shown_but_never_matched(ws: stages.Workspace) -> None:
@@ -278,16 +287,13 @@ def test_a_concept_the_title_says_counts_more_and_says_so(ws: stages.Workspace) 
     assert not any(r.startswith("标题写明") for r in _concepts_said(plain))
     said = [m for m in titled if any(r.startswith("标题写明") for r in m.reasons)]
     assert said and said[0].sub_item_id.startswith("6("), titled
-    text = f"安全风险会商研判会议纪要\n{RISK_MEETING_BODY}"
-    facts = extract_facts(text, "会议纪要.docx", registry=ws.registry, keywords=ws.keywords)
-    view = EvidenceView("应急局/会议纪要.docx", "县应急管理局", text, facts)
-    (unweighted,) = score_many(
-        [view],
-        ws.index,
-        assessment_year=2022,
-        examples=ws.examples,
-        keys=[None],
-        weights=replace(WEIGHTS, title_concept=0.0),
+    unweighted = _score(
+        ws,
+        "安全风险会商研判会议纪要",
+        RISK_MEETING_BODY,
+        "应急局/会议纪要.docx",
+        "县应急管理局",
+        replace(WEIGHTS, title_concept=0.0),
     )
     without = {m.sub_item_id: m.score for m in unweighted}
     assert said[0].score >= without[said[0].sub_item_id] + WEIGHTS.title_concept - 0.01
