@@ -221,7 +221,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     outputs = write_outputs(matrix, ws)
     _print(
         f"已根据台账重新生成报表（未重新读取文件）。预计得分 {matrix.projected:.1f} 分"
-        f"（区间 {matrix.projected_low:.1f}–{matrix.projected_high:.1f}）。\n"
+        f"（区间 {matrix.projected_low:.1f}–{matrix.projected_high:.1f}）"
+        + (f"，{matrix.outcome_basis}" if matrix.occurred else "")
+        + "。\n"
         f"输出：{outputs.workbook}、{outputs.dashboard}、{config.outbox / 'reports'}、{outputs.binder}"
     )
     return EXIT_OK
@@ -255,6 +257,14 @@ def cmd_assign(args: argparse.Namespace) -> int:
     if not args.none and not args.sub_items:
         raise _UsageError("请给出指标编号（如 7(2)），或用 --none 标记为“不是佐证”")
     _print(assign_file(Path(args.file), None if args.none else list(args.sub_items), config, note=args.note))
+    return EXIT_OK
+
+
+def cmd_occurred(args: argparse.Namespace) -> int:
+    from pipeline.inspect import record_outcome
+
+    config = _run_config(args)
+    _print(record_outcome(args.sub_item, args.deduct, config, note=args.note, clear=args.clear))
     return EXIT_OK
 
 
@@ -384,6 +394,16 @@ def build_parser() -> argparse.ArgumentParser:
     assign.add_argument("--none", action="store_true", help="标记为“不是佐证”")
     assign.add_argument("--note", default="", help="备注")
     assign.set_defaults(handler=cmd_assign)
+
+    occurred = commands.add_parser(
+        "occurred", help="登记结果类指标已发生的扣分情形（发生事故、被通报等），预计得分随之核减"
+    )
+    run_options(occurred)
+    occurred.add_argument("sub_item", help="结果类指标编号，如 23(3)")
+    occurred.add_argument("--deduct", type=float, default=None, help="扣分；不写则按该指标最多可扣分数计")
+    occurred.add_argument("--note", default="", help="备注，如事故名称、通报文号")
+    occurred.add_argument("--clear", action="store_true", help="撤销此前的登记")
+    occurred.set_defaults(handler=cmd_occurred)
 
     learn = commands.add_parser("learn", help="从往年迎检资料（按指标归档的文件夹）学习匹配样例")
     run_options(learn)

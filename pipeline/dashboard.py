@@ -24,7 +24,6 @@ from pipeline.reports import (
     report_departments,
     report_names,
 )
-from pipeline.rubric import OUTCOME_RULE
 
 
 def workbook_link(links: Mapping[str, str]) -> tuple[str, str] | None:
@@ -153,7 +152,7 @@ def render_dashboard(
         f'<div class="score" id="projected">{_e(fmt_points(matrix.projected))}</div>',
         f'<p>区间 <span id="projected-range">{_e(fmt_points(matrix.projected_low))}–'
         f"{_e(fmt_points(matrix.projected_high))}</span> 分（满分 {_e(fmt_points(total))} 分）</p>",
-        f'<p class="muted">缺失项按全部扣分、部分/待确认项按一半计，结果类指标（{OUTCOME_RULE}）按未发生计；'
+        f'<p class="muted">缺失项按全部扣分、部分/待确认项按一半计，{_e(matrix.outcome_basis)}；'
         f"可能扣分 {_e(fmt_points(matrix.at_risk_low))}–{_e(fmt_points(matrix.at_risk_high))} 分。</p>",
     ]
     bonus_ids = "、".join(b for b, _ in matrix.bonus_evidence)

@@ -15,8 +15,18 @@ from pipeline.departments import resolve_department
 from pipeline.discover import sha256_file
 from pipeline.errors import ConfigError
 from pipeline.ledger import LEDGER_FILE, Ledger
+from pipeline.matrix import check_occurrences, event_loss, fmt_points
 from pipeline.models import Evidence, Facts, Match, SourceFile
-from pipeline.overrides import NOT_EVIDENCE, apply_overrides, assign, load_overrides
+from pipeline.overrides import (
+    NOT_EVIDENCE,
+    Occurrence,
+    apply_overrides,
+    assign,
+    clear_occurrence,
+    load_overrides,
+    normalise_sub_item_id,
+    record_occurrence,
+)
 from pipeline.readers import ReadContext, detect_format
 from pipeline.stages import Workspace, attach_examples, open_workspace, read_batch, understand
 
@@ -158,6 +168,30 @@ def inspect_files(paths: list[Path], config: Config) -> list[InspectRecord]:
                     InspectRecord(ev.source.rel_path, ev.source.format, department, ev, facts, matches)
                 )
     return records
+
+
+def record_outcome(
+    sub_item: str, deduct: float | None, config: Config, *, note: str = "", clear: bool = False
+) -> str:
+    """Record that an outcome sub-item's adverse event happened (or withdraw it): the projection
+    then loses those points for certain instead of assuming nothing happened."""
+    ws = open_workspace(config)
+    sub_id = normalise_sub_item_id(sub_item)
+    if clear:
+        if clear_occurrence(config.state, sub_id):
+            return (
+                f"已撤销：指标 {sub_id} 的已发生扣分情形。下次运行 evidence run 或 evidence report 时生效。"
+            )
+        return f"指标 {sub_id} 没有登记过已发生的扣分情形，未作改动。"
+    check_occurrences(ws.rubric, [Occurrence(sub_id)])
+    entry = record_occurrence(config.state, sub_id, deduct, known_ids=ws.known_ids, note=note)
+    item, sub = next((i, s) for i in ws.rubric.items() for s in i.sub_items if s.id == entry.sub_item_id)
+    loss = event_loss(sub, item, entry)
+    capped = f"（细则规定本项最多扣 {fmt_points(loss)} 分）" if deduct is not None and loss < deduct else ""
+    return (
+        f"已登记：指标 {entry.sub_item_id} 已发生扣分情形，扣 {fmt_points(loss)} 分{capped}。"
+        "下次运行 evidence run 或 evidence report 时，预计得分随之核减。"
+    )
 
 
 def assign_file(path: Path, sub_items: list[str] | None, config: Config, *, note: str = "") -> str:

@@ -11,7 +11,10 @@ Rules (issue 5 §1), in the order a reader would ask about them:
   事故迟报/瞒报, 败诉, 引发上访, 事故起数超…), the county keeps the points unless the event happened; the
   city judges them from its own records, not from the binder. Such a sub-item can cost nothing for want of
   evidence: its ``max_loss`` is 0 and a cell without files is 结果类 (no gap, no reminder). Evidence that
-  does arrive (an 事故统计 note) is still evaluated and shown as usual.
+  does arrive (an 事故统计 note) is still evaluated and shown as usual. When the office records that the
+  event did happen (``evidence occurred``, an ``Occurrence``), the points are lost for certain: the
+  recorded deduction (by default all the sub-item can cost, capped by it) comes off both ends of the
+  projected range, and every cell of the sub-item says so.
 - Cell status: 完成 = a confident/manual match of the assessment year from a file without problems, and the
   confident files together cover every kind of material the sub-item asks for; 部分 = evidence exists but a
   kind is missing, or it is of another year, or the file has a problem (low confidence); 待确认 = only matches
@@ -23,21 +26,23 @@ Rules (issue 5 §1), in the order a reader would ask about them:
   split evenly; within one item scaled down so the sub-items never exceed the item's points.
 - Co-responsible departments share a gap: the county loses ``max_loss`` once, split evenly across the
   departments whose cells are not 完成.
-- Projected score = total points − Σ max_loss of 缺失 sub-items − ½ Σ max_loss of 部分/待确认 sub-items, shown
-  as the range [all partial lost, none lost]; it assumes no outcome event happened (the office knows if one
-  did, and the reports say so). The veto item (一票否决) is never in the sum; bonus items (B…) are
+- Projected score = total points − Σ max_loss of 缺失 sub-items − ½ Σ max_loss of 部分/待确认 sub-items
+  − the recorded occurrences, shown as the range [all partial lost, none lost]; an outcome event nobody
+  recorded is assumed not to have happened (the reports say so). The veto item (一票否决) is never in the sum; bonus items (B…) are
   claimed up to the cap and kept apart from the projection.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from pipeline.errors import ConfigError
 from pipeline.models import Item, Match, Problem, Rubric, Skipped, SubItem, Understood
+from pipeline.overrides import Occurrence
 from pipeline.rubric import OUTCOME_RULE, is_outcome
 
 CellStatus = Literal["完成", "部分", "缺失", "待确认", "结果类"]
@@ -47,7 +52,7 @@ STATUS_SYMBOL: dict[str, str] = {"完成": "✓", "部分": "△", "缺失": "�
 SETTLED: frozenset[str] = frozenset({"完成", "结果类"})
 """Cell statuses that owe nothing: no gap, no reminder, no share of the points at risk."""
 
-OUTCOME_NOTE = f"结果类指标：{OUTCOME_RULE}，未发生不扣分，不需专门佐证；如已发生，请按实际扣分核减预计得分"
+OUTCOME_NOTE = f"结果类指标：{OUTCOME_RULE}，未发生不扣分，不需专门佐证；如已发生，请用 evidence occurred 登记，预计得分随之核减"
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,8 @@ class SubItemStatus:
     cells: tuple[Cell, ...]
     missing_materials: tuple[str, ...]
     other_evidence: tuple[str, ...]  # matched files from non-responsible departments
+    occurred: float = 0.0  # points lost to a recorded adverse event (in both at_risk figures)
+    occurred_note: str = ""  # Chinese: what was recorded
 
     @property
     def at_risk_mid(self) -> float:
@@ -158,6 +165,21 @@ class Matrix:
     @property
     def at_risk_high(self) -> float:
         return sum(s.at_risk_high for s in self.sub_items)
+
+    @property
+    def occurred(self) -> tuple[SubItemStatus, ...]:
+        """Outcome sub-items whose adverse event the office recorded."""
+        return tuple(s for s in self.sub_items if s.occurred_note)
+
+    @property
+    def outcome_basis(self) -> str:
+        """How the projection treats outcome sub-items, in the words every output uses."""
+        done = self.occurred
+        if not done:
+            return "结果类指标按未发生事故、未被通报计"
+        ids = "、".join(s.sub_item_id for s in done)
+        lost = fmt_points(sum(s.occurred for s in done))
+        return f"结果类指标中已登记发生扣分情形 {len(done)} 项（{ids}），已扣 {lost} 分，其余按未发生计"
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,6 +285,51 @@ def _reachable(sub: SubItem, item: Item) -> float:
     if reach > 0:
         return reach
     return item.points / len(item.sub_items) if item.sub_items else 0.0
+
+
+def event_loss(sub: SubItem, item: Item, occurrence: Occurrence) -> float:
+    """What a recorded adverse event costs: the deduction the office gave, by default one of each of
+    the sub-item's deductions; never more than its rule allows (its cap; a per-event rule, 每次扣1分,
+    up to the item's points; a flat one, its amount)."""
+    once = sum(d.amount for d in sub.deductions) or (
+        item.points / len(item.sub_items) if item.sub_items else 0.0
+    )
+    if sub.cap is not None and sub.cap > 0:
+        bound = sub.cap
+    elif any(d.unit != "once" for d in sub.deductions):
+        bound = max(item.points, once)
+    else:
+        bound = once
+    if item.points > 0:
+        bound = min(bound, item.points)
+    wanted = once if occurrence.deduct is None else occurrence.deduct
+    return round(min(wanted, bound), 4)
+
+
+def check_occurrences(rubric: Rubric, occurrences: Iterable[Occurrence]) -> None:
+    """Only an outcome sub-item's points hang on an event; any other's hang on its evidence."""
+    subs = {sub.id: sub for item in rubric.items() for sub in item.sub_items}
+    for o in occurrences:
+        sub = subs.get(o.sub_item_id)
+        if sub is not None and not is_outcome(sub):
+            raise ConfigError(
+                f"指标 {o.sub_item_id} 不是结果类指标（{OUTCOME_RULE}），不能登记为已发生；"
+                "它的扣分由佐证材料推算，请补交材料或用 evidence assign 指定"
+            )
+
+
+def occurrence_note(loss: float, occurrence: Occurrence, item_no: int) -> str:
+    when = f"（{occurrence.recorded_at[:10]}登记）" if occurrence.recorded_at else ""
+    note = f"：{occurrence.note}" if occurrence.note else ""
+    if loss <= 0:
+        return f"已登记发生扣分情形{note}{when}，第{item_no}项的分值已被同项其他情形扣完"
+    return f"已登记发生扣分情形{note}{when}，扣{fmt_points(loss)}分，已从预计得分中核减"
+
+
+def fmt_points(value: float) -> str:
+    """Points as the rubric writes them: 1, 0.5, 0.33 — never 1.0 or 0.3333."""
+    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def max_losses(item: Item) -> dict[str, float]:
@@ -451,11 +518,13 @@ def build_matrix(
     skipped: Sequence[Skipped] = (),
     extra_problems: Sequence[Problem] = (),
     aliases: Mapping[str, Sequence[str]] | None = None,
+    occurred: Mapping[str, Occurrence] | None = None,
 ) -> Matrix:
     """The matrix of ``files`` (already matched) against ``rubric``; ``departments`` in registry order.
 
     ``aliases`` (canonical name → aliases, from the department registry) let the 职责分工 text's short names
     (县住建, 经科) find each department's own list of materials; without them a derived short name is used.
+    ``occurred``: the office's recorded adverse events, by outcome sub-item (others are refused earlier).
     """
     counting = _counting_files(files)
     hits = _hits_by_sub_item(counting)
@@ -469,6 +538,7 @@ def build_matrix(
             veto_item = item.no if veto_item is None else veto_item
             continue
         losses = max_losses(item)
+        budget = item.points  # events lose at most the item's points between them
         for sub in item.sub_items:
             order += 1
             sub_hits = hits.get(sub.id, [])
@@ -476,9 +546,13 @@ def build_matrix(
             other = tuple(
                 h.rel_path for h in sub_hits if not any(_counts_for(h.file, d) for d in responsible)
             )
+            event = occurred.get(sub.id) if occurred and is_outcome(sub) else None
+            lost = min(event_loss(sub, item, event), max(budget, 0.0)) if event is not None else 0.0
+            budget -= lost
+            event_note = (occurrence_note(lost, event, item.no),) if event is not None else ()
             if not responsible:  # no owner at all: judge on every file, show no cells
                 status, _, missing = _evaluate(sub, sub_hits, assessment_year, 0, sub.materials)
-                statuses.append(_sub_status(sub, status, losses[sub.id], (), missing, ()))
+                statuses.append(_sub_status(sub, status, losses[sub.id], (), missing, (), lost, event_note))
                 continue
             evaluated = []
             duties: dict[str, str] = {}
@@ -490,6 +564,8 @@ def build_matrix(
                 wanted = department_materials(sub, dept, dept_aliases)
                 duties[dept] = department_duty(sub, dept, dept_aliases)
                 status, reasons, missing = _evaluate(sub, own, assessment_year, len(other), wanted)
+                if event_note:
+                    reasons = (*event_note, *(r for r in reasons if r != OUTCOME_NOTE))
                 evaluated.append((dept, status, reasons, missing, tuple(h.rel_path for h in own)))
             sub_status = _combine([e[1] for e in evaluated])
             loss = losses[sub.id]
@@ -512,7 +588,9 @@ def build_matrix(
                     gaps.append((order, gap))
             all_missing = {m for e in evaluated if e[1] != "完成" for m in e[3]}
             missing_all = tuple(m for m in dict.fromkeys(sub.materials) if m in all_missing)
-            statuses.append(_sub_status(sub, sub_status, loss, tuple(cells), missing_all, other))
+            statuses.append(
+                _sub_status(sub, sub_status, loss, tuple(cells), missing_all, other, lost, event_note)
+            )
 
     registry_order = {d: i for i, d in enumerate(departments)}
     ordered_departments = tuple(
@@ -563,7 +641,11 @@ def _sub_status(
     cells: tuple[Cell, ...],
     missing: tuple[str, ...],
     other: tuple[str, ...],
+    occurred: float = 0.0,
+    occurred_note: tuple[str, ...] = (),
 ) -> SubItemStatus:
-    low = loss if status == "缺失" else 0.0
-    high = 0.0 if status == "完成" else loss
-    return SubItemStatus(sub.id, sub.item_no, status, loss, low, high, cells, missing, other)
+    low = (loss if status == "缺失" else 0.0) + occurred
+    high = (0.0 if status == "完成" else loss) + occurred
+    return SubItemStatus(
+        sub.id, sub.item_no, status, loss, low, high, cells, missing, other, occurred, "".join(occurred_note)
+    )

@@ -1,4 +1,5 @@
-"""Manual overrides: a person says which sub-items a file proves, or that it is not evidence at all.
+"""Manual overrides: a person says which sub-items a file proves, or that it is not evidence at all,
+and which adverse events (an accident, a 通报) happened to the county this year.
 
 Kept in ``<state>/overrides.toml``, a file the office may edit by hand, written atomically (temp
 file, fsync, rename). Each entry stores both the path and the content hash: the hash lets an
@@ -8,9 +9,10 @@ could apply, the entry recorded for the content wins. An override always beats t
 
 from __future__ import annotations
 
+import math
 import tomllib
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +35,12 @@ _HEADER = """\
 #   not_evidence  true 表示该文件“不是佐证”，不计入任何指标
 #   note          备注（可选）
 #   assigned_at   指定时间
+#
+# 每个 [[outcome]] 登记一项已发生的扣分情形（发生事故、被通报等，由 evidence occurred 写入）：
+#   item          结果类指标编号，如 "23(3)"
+#   deduct        已扣或预计扣的分数；不写则按该指标最多可扣分数计
+#   note          备注，如事故名称、通报文号（可选）
+#   recorded_at   登记时间
 """
 
 
@@ -54,8 +62,23 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Occurrence:
+    """An adverse event the office knows happened (an accident, a 通报): the outcome sub-item's
+    points are lost whatever the binder holds, and the projection must say so."""
+
+    sub_item_id: str
+    deduct: float | None = None  # None: all the sub-item can cost
+    note: str = ""
+    recorded_at: str = ""
+
+
+@dataclass(frozen=True)
 class Overrides:
     entries: tuple[Override, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+
+    def occurred(self) -> dict[str, Occurrence]:
+        return {o.sub_item_id: o for o in self.occurrences}
 
     def find(self, rel_path: str, sha256: str) -> Override | None:
         """The entry for this content, else the entry for this path."""
@@ -124,7 +147,33 @@ def load_overrides(state: Path, known_ids: Collection[str] | None = None) -> Ove
                 assigned_at=str(item.get("assigned_at", "")),
             )
         )
-    return Overrides(tuple(entries))
+    occurrences: dict[str, Occurrence] = {}
+    for n, item in enumerate(data.get("outcome", []), start=1):
+        where = f"（{path} 第 {n} 条 [[outcome]]）"
+        if not isinstance(item, dict) or not item.get("item"):
+            raise ConfigError(f"已发生的扣分情形缺少指标编号{where}")
+        (sub_id,) = _check_ids([str(item["item"])], known_ids, where)
+        occurrences[sub_id] = Occurrence(
+            sub_id,
+            _deduction(item.get("deduct"), where),
+            str(item.get("note", "")),
+            str(item.get("recorded_at", "")),
+        )
+    return Overrides(tuple(entries), tuple(occurrences.values()))
+
+
+def _deduction(value: object, where: str) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f"扣分应为数字{where}：{value!r}")
+    try:
+        points = float(value)
+    except ValueError:
+        raise ConfigError(f"扣分应为数字{where}：{value!r}") from None
+    if not (math.isfinite(points) and points >= 0):
+        raise ConfigError(f"扣分不能为负数{where}：{value!r}")
+    return points
 
 
 def assign(
@@ -141,7 +190,7 @@ def assign(
     entry = Override(rel_path, sha256, ids, note, datetime.now().astimezone().isoformat(timespec="seconds"))
     current = load_overrides(state)
     kept = [e for e in current.entries if not (e.rel_path == rel_path or (sha256 and e.sha256 == sha256))]
-    _write(state, [*kept, entry])
+    _write(state, [*kept, entry], current.occurrences)
     return entry
 
 
@@ -151,7 +200,38 @@ def unassign(state: Path, rel_path: str, sha256: str = "") -> bool:
     kept = [e for e in current.entries if not (e.rel_path == rel_path or (sha256 and e.sha256 == sha256))]
     if len(kept) == len(current.entries):
         return False
-    _write(state, kept)
+    _write(state, kept, current.occurrences)
+    return True
+
+
+def record_occurrence(
+    state: Path,
+    sub_item_id: str,
+    deduct: float | None = None,
+    *,
+    known_ids: Collection[str] | None = None,
+    note: str = "",
+) -> Occurrence:
+    """Record (or replace) that an outcome sub-item's adverse event happened; written atomically."""
+    (sub_id,) = _check_ids([sub_item_id], known_ids, "")
+    where = f"（{sub_id}）"
+    entry = Occurrence(
+        sub_id, _deduction(deduct, where), note, datetime.now().astimezone().isoformat(timespec="seconds")
+    )
+    current = load_overrides(state)
+    kept = [o for o in current.occurrences if o.sub_item_id != sub_id]
+    _write(state, list(current.entries), [*kept, entry])
+    return entry
+
+
+def clear_occurrence(state: Path, sub_item_id: str) -> bool:
+    """Withdraw a recorded occurrence; False when there was none."""
+    sub_id = normalise_sub_item_id(sub_item_id)
+    current = load_overrides(state)
+    kept = [o for o in current.occurrences if o.sub_item_id != sub_id]
+    if len(kept) == len(current.occurrences):
+        return False
+    _write(state, list(current.entries), kept)
     return True
 
 
@@ -225,8 +305,23 @@ def _toml_entry(e: Override) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(state: Path, entries: list[Override]) -> None:
-    text = _HEADER + "".join("\n" + _toml_entry(e) for e in entries)
+def _toml_occurrence(o: Occurrence) -> str:
+    lines = ["[[outcome]]", f"item = {_toml_str(o.sub_item_id)}"]
+    if o.deduct is not None:
+        lines.append(f"deduct = {o.deduct!r}")
+    if o.note:
+        lines.append(f"note = {_toml_str(o.note)}")
+    if o.recorded_at:
+        lines.append(f"recorded_at = {_toml_str(o.recorded_at)}")
+    return "\n".join(lines) + "\n"
+
+
+def _write(state: Path, entries: Sequence[Override], occurrences: Sequence[Occurrence] = ()) -> None:
+    text = (
+        _HEADER
+        + "".join("\n" + _toml_entry(e) for e in entries)
+        + "".join("\n" + _toml_occurrence(o) for o in occurrences)
+    )
     state.mkdir(parents=True, exist_ok=True)
     atomic_write_text(overrides_path(state), text)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pipeline.atomic import atomic_write_text
 from pipeline.binder import safe_component
-from pipeline.matrix import Cell, Gap, Matrix
+from pipeline.matrix import Cell, Gap, Matrix, fmt_points
 from pipeline.models import Match, Problem, Understood
 from pipeline.rubric import OUTCOME_RULE
 
@@ -51,12 +51,6 @@ class DepartmentReport:
 # --------------------------------------------------------------------------------------------
 # Small formatting helpers (shared with the dashboard)
 # --------------------------------------------------------------------------------------------
-
-
-def fmt_points(value: float) -> str:
-    """Points as the rubric writes them: 1, 0.5, 0.33 — never 1.0 or 0.3333."""
-    text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
 
 
 def fmt_date(value: object) -> str:

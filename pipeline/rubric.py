@@ -947,6 +947,7 @@ def rubric_to_json(rubric: Rubric) -> dict[str, Any]:
                                             for d in sub.deductions
                                         ],
                                         "cap": None if sub.cap is None else _num(sub.cap),
+                                        "outcome": is_outcome(sub),
                                     }
                                     for sub in item.sub_items
                                 ],
@@ -999,6 +1000,7 @@ XLSX_COLUMNS: tuple[tuple[str, int], ...] = (
     ("引用文件", 36),
     ("扣分规则", 40),
     ("本项上限", 8),
+    ("结果类", 8),
 )
 
 
@@ -1040,6 +1042,7 @@ def write_rubric_xlsx(rubric: Rubric, path: Path) -> None:
                             "\n".join(f"《{t}》" for t in sub.cited_titles),
                             rules,
                             None if sub.cap is None else _num(sub.cap),
+                            "是" if is_outcome(sub) else None,
                         ]
                     )
     if rubric.bonus is not None:

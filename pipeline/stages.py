@@ -32,7 +32,7 @@ from pipeline.dashboard import write_dashboard
 from pipeline.departments import DepartmentRegistry, load_departments
 from pipeline.discover import Discovery, discover
 from pipeline.ledger import Ledger, Plan
-from pipeline.matrix import Matrix, build_matrix
+from pipeline.matrix import Matrix, build_matrix, check_occurrences
 from pipeline.models import Evidence, Example, Facts, Match, Problem, Rubric, SourceFile, Understood
 from pipeline.notify import Delivery, deliver, make_transport
 from pipeline.overrides import Overrides, apply_overrides, load_overrides, overrides_path
@@ -362,9 +362,10 @@ class Outputs:
     dashboard: Path
 
 
-def current_files(ledger: Ledger, ws: Workspace) -> list[Understood]:
+def current_files(ledger: Ledger, ws: Workspace, overrides: Overrides | None = None) -> list[Understood]:
     """What the ledger holds, with manual overrides applied (they always win)."""
-    overrides = load_overrides(ws.config.state, ws.known_ids)
+    if overrides is None:
+        overrides = load_overrides(ws.config.state, ws.known_ids)
     return [_overridden(u, overrides) if len(overrides) else u for u in ledger.understood()]
 
 
@@ -400,7 +401,9 @@ def path_problems(ledger: Ledger, files: Sequence[Understood]) -> list[Problem]:
 
 
 def compute_matrix(ledger: Ledger, ws: Workspace, today: date) -> Matrix:
-    files = current_files(ledger, ws)
+    overrides = load_overrides(ws.config.state, ws.known_ids)
+    check_occurrences(ws.rubric, overrides.occurrences)
+    files = current_files(ledger, ws, overrides)
     config = ws.config
     return build_matrix(
         ws.rubric,
@@ -412,6 +415,7 @@ def compute_matrix(ledger: Ledger, ws: Workspace, today: date) -> Matrix:
         skipped=ledger.skipped(),
         extra_problems=[*consistency_problems(ledger, files, ws), *path_problems(ledger, files)],
         aliases={d.name: d.aliases for d in ws.registry.departments},
+        occurred=overrides.occurred(),
     )
 
 

@@ -139,7 +139,7 @@ def _overview(ws: Worksheet, m: Matrix) -> None:
         ("预计得分", _fmt(m.projected)),
         (
             "得分范围",
-            f"{_num(m.projected_low)} – {_num(m.projected_high)}（部分完成的细项按一半计入预计得分；结果类指标按未发生事故、未被通报计）",
+            f"{_num(m.projected_low)} – {_num(m.projected_high)}（部分完成的细项按一半计入预计得分；{m.outcome_basis}）",
         ),
     ]
     for i, (k, v) in enumerate(info, 2):
@@ -230,7 +230,8 @@ def _matrix_sheet(ws: Worksheet, m: Matrix) -> None:
     for r, s in enumerate(m.sub_items, 2):
         sub = m.rubric.sub_item(s.sub_item_id)
         item = m.rubric.item(s.item_no)
-        cells = _row(ws, r, [s.sub_item_id, _fmt(item.points), _fmt(s.max_loss), s.status, sub.short_text])
+        text = f"{sub.short_text}\n【{s.occurred_note}】" if s.occurred_note else sub.short_text
+        cells = _row(ws, r, [s.sub_item_id, _fmt(item.points), _fmt(s.max_loss + s.occurred), s.status, text])
         cells[3].fill = FILLS[s.status]
         cells[4].alignment = WRAP
         for c in s.cells:

@@ -136,3 +136,37 @@ def test_assign_then_report_shows_the_manual_match_and_none_removes_it(
     assert main(ran.args("report")) == 0
     row = _evidence(ran.root)[PLAN_TXT]
     assert item not in row["items"].split(";") and row["status"] != "matched"
+
+
+def _projection(out: str) -> tuple[float, float, float]:
+    found = re.search(r"预计得分 ([\d.]+) 分（区间 ([\d.]+)–([\d.]+)）", out)
+    assert found, out
+    return float(found[1]), float(found[2]), float(found[3])
+
+
+@pytest.mark.slow
+def test_a_recorded_accident_comes_off_the_projection_and_clearing_it_restores_it(
+    ran: Ran, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    assert main(ran.args("report")) == 0
+    before = _projection(capsys.readouterr().out)
+    assert main(ran.args("occurred", "7(2)")) == 2  # work undone is judged on evidence, not recorded
+    assert "不是结果类指标" in capsys.readouterr().err
+    assert main(ran.args("occurred", "23(1)", "--deduct", "2", "--note", "两次迟报被通报")) == 0
+    assert "扣 2 分" in capsys.readouterr().out
+    assert main(ran.args("report")) == 0
+    out = capsys.readouterr().out
+    after = _projection(out)
+    assert [round(b - a, 2) for b, a in zip(before, after, strict=True)] == [2.0, 2.0, 2.0]
+    assert "已登记发生扣分情形 1 项（23(1)），已扣 2 分" in out
+    book = openpyxl.load_workbook(ran.root / "outbox" / "完整性矩阵.xlsx", read_only=True)
+    overview = [str(v) for row in book["总览"].iter_rows(values_only=True) for v in row if v is not None]
+    assert any("已登记发生扣分情形 1 项（23(1)）" in v for v in overview)
+    (row,) = [r for r in book["矩阵"].iter_rows(values_only=True) if r[0] == "23(1)"]
+    assert row[2] == 2 and "两次迟报被通报" in row[4]
+    book.close()
+    assert main(ran.args("occurred", "23(1)", "--clear")) == 0
+    assert main(ran.args("report")) == 0
+    assert _projection(capsys.readouterr().out) == before

@@ -6,17 +6,21 @@ from datetime import date
 
 import pytest
 
+from pipeline.errors import ConfigError
 from pipeline.matrix import (
     Matrix,
     _combine,
     build_matrix,
+    check_occurrences,
     department_materials,
+    event_loss,
     max_losses,
     missing_materials,
     rubric_examples,
     split_cents,
 )
 from pipeline.models import Problem, Skipped, Understood
+from pipeline.overrides import Occurrence
 from pipeline.rubric import is_event_triggered, is_outcome
 from tests.builders.rubric_objects import (
     ALIASES,
@@ -254,6 +258,55 @@ def test_outcome_sub_item_costs_nothing_without_evidence_but_counts_evidence_tha
     status = m.sub_item_status("22(1)")
     assert status.status == "完成"  # 县住建局's empty cell is 结果类, not a gap
     assert {c.department: c.status for c in status.cells} == {YINGJI: "完成", ZHUJIAN: "结果类"}
+
+
+def test_a_recorded_event_costs_its_points_for_certain_and_the_cells_say_so() -> None:
+    accident = sub_item(
+        "22(1)",
+        departments=(YINGJI, ZHUJIAN),
+        deductions=(deduction(25, text="发生1起较大生产安全事故扣25分"),),
+    )
+    late = sub_item(
+        "22(2)",
+        deductions=(deduction(1, "occurrence", "未按规定及时上报事故被市级及以上部门通报的，每次扣1分"),),
+    )
+    work = sub_item("22(3)", deductions=(deduction(0.5, text="未开展事故统计分析的，扣0.5分"),))
+    r = one_item_rubric([accident, late, work], points=25)
+    kw = {"departments": REGISTRY_ORDER, "assessment_year": 2022, "today": TODAY}
+    before = build_matrix(r, [], **kw)  # type: ignore[arg-type]
+    occurred = {
+        "22(1)": Occurrence("22(1)", note="3月某企业较大事故", recorded_at="2022-10-08T09:00:00+08:00"),
+        "22(2)": Occurrence("22(2)", deduct=3.0),  # three 通报: a per-event rule counts each
+        "22(3)": Occurrence("22(3)"),  # not an outcome sub-item: its points hang on evidence
+    }
+    m = build_matrix(r, [], occurred=occurred, **kw)  # type: ignore[arg-type]
+    status = m.sub_item_status("22(1)")
+    assert status.status == "结果类" and status.occurred == 25
+    assert status.at_risk_low == status.at_risk_high == 25
+    assert all(
+        "已登记发生扣分情形：3月某企业较大事故（2022-10-08登记），扣25分" in c.reasons[0]
+        for c in status.cells
+    )
+    assert m.sub_item_status("22(2)").occurred == 0  # the accident took all 25 of the item's points
+    assert "第22项的分值已被同项其他情形扣完" in m.sub_item_status("22(2)").occurred_note
+    assert m.sub_item_status("22(3)").occurred == 0
+    # both ends of the range lose the events; nobody is reminded of an accident
+    assert before.projected_high - m.projected_high == before.projected_low - m.projected_low == 25
+    assert [g.sub_item_id for g in m.gaps] == ["22(3)"]
+    assert (
+        m.outcome_basis == "结果类指标中已登记发生扣分情形 2 项（22(1)、22(2)），已扣 25 分，其余按未发生计"
+    )
+    only_late = build_matrix(r, [], occurred={"22(2)": occurred["22(2)"]}, **kw)  # type: ignore[arg-type]
+    assert only_late.sub_item_status("22(2)").occurred == 3
+    assert before.projected - only_late.projected == 3
+    assert before.outcome_basis == "结果类指标按未发生事故、未被通报计"
+    # the rule bounds what the office types: a flat 25 is 25, a per-event rule the item's points
+    assert event_loss(accident, r.item(22), Occurrence("22(1)", deduct=40.0)) == 25
+    assert event_loss(late, r.item(22), Occurrence("22(2)")) == 1  # one event by default
+    assert event_loss(late, r.item(22), Occurrence("22(2)", deduct=30.0)) == 25
+    with pytest.raises(ConfigError, match="22\\(3\\) 不是结果类指标"):
+        check_occurrences(r, occurred.values())
+    check_occurrences(r, [occurred["22(1)"], occurred["22(2)"]])
 
 
 def test_max_loss_scaled_down_to_the_items_points() -> None:

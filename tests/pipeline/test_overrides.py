@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from pipeline.overrides import (
     UnknownSubItemError,
     apply_overrides,
     assign,
+    clear_occurrence,
     load_overrides,
     overrides_path,
+    record_occurrence,
     unassign,
 )
 
@@ -137,3 +140,44 @@ def test_content_entry_beats_path_entry(tmp_path: Path) -> None:
     # a.docx now holds b.docx's old content: the content's entry wins.
     result = apply_overrides("a.docx", SHA_A, (), load_overrides(state))
     assert [m.sub_item_id for m in result] == ["9(1)"]
+
+
+def test_recorded_events_survive_assignments_and_read_back_as_written(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    known = KNOWN | {"23(1)", "22(1)"}
+    record_occurrence(state, "２３（１）", 2, known_ids=known, note="两次迟报被通报")
+    assign(state, "县住建/方案.docx", SHA_A, ["9(1)"], known_ids=known)  # keeps the event
+    record_occurrence(state, "22(1)", known_ids=known)
+    data = tomllib.loads(overrides_path(state).read_text(encoding="utf-8"))
+    assert [o["item"] for o in data["outcome"]] == ["23(1)", "22(1)"]
+    assert data["outcome"][0]["deduct"] == 2.0 and "deduct" not in data["outcome"][1]
+    loaded = load_overrides(state, known)
+    assert [e.rel_path for e in loaded.entries] == ["县住建/方案.docx"]
+    assert loaded.occurred()["23(1)"].note == "两次迟报被通报"
+    assert loaded.occurred()["22(1)"].deduct is None
+    record_occurrence(state, "23(1)", 1, known_ids=known)  # replaces, never doubles
+    assert load_overrides(state).occurred()["23(1)"].deduct == 1
+    assert unassign(state, "县住建/方案.docx")
+    assert clear_occurrence(state, "23(1)") and not clear_occurrence(state, "23(1)")
+    assert list(load_overrides(state).occurred()) == ["22(1)"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('item = "99(9)"', "指标编号不存在：99(9)"),
+        ('item = "23(1)"\ndeduct = -1', "扣分不能为负数"),
+        ('item = "23(1)"\ndeduct = "一分"', "扣分应为数字"),
+        ('item = "23(1)"\ndeduct = nan', "扣分不能为负数"),
+        ('note = "忘了写指标"', "缺少指标编号"),
+    ],
+)
+def test_a_hand_edited_event_that_makes_no_sense_is_refused_with_its_place(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    overrides_path(state).write_text(f"[[outcome]]\n{entry}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(message)) as raised:
+        load_overrides(state, KNOWN | {"23(1)"})
+    assert "第 1 条 [[outcome]]" in str(raised.value)

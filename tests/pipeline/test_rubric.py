@@ -524,8 +524,29 @@ def test_json_contract(rubrics: dict[str, Rubric]) -> None:
     sub = item["sub_items"][0]
     assert list(sub) == [
         "id", "text", "departments", "materials", "cited_doc_numbers", "cited_titles", "deductions", "cap",
+        "outcome",
     ]  # fmt: skip
-    assert sub["id"] == "2(1)" and sub["cap"] == 1
+    assert sub["id"] == "2(1)" and sub["cap"] == 1 and sub["outcome"] is False
+    outcome = {
+        s["id"]
+        for p in data["parts"]
+        for c in p["categories"]
+        for i in c["items"]
+        for s in i["sub_items"]
+        if s["outcome"]
+    }
+    assert outcome == {
+        "17(4)",
+        "19(4)",
+        "22(1)",
+        "22(2)",
+        "23(1)",
+        "23(2)",
+        "24(4)",
+        "28(1)",
+        "28(2)",
+        "28(3)",
+    }
     assert sub["deductions"][2] == {"amount": 0.5, "unit": "person", "text": sub["deductions"][2]["text"]}
     assert list(data["bonus"]) == ["cap", "items"] and data["bonus"]["cap"] == 5
     assert data["bonus"]["items"][4] == {"id": "B5", "text": data["bonus"]["items"][4]["text"], "points": 3}
@@ -548,6 +569,7 @@ def test_write_rubric_xlsx(tmp_path: Path, rubrics: dict[str, Rubric]) -> None:
     assert by_id["22(1)"][4] == 25 and by_id["22(1)"][5] == "推定"
     assert by_id["21"][5] == "一票否决"
     assert "（默认）" in by_id["28(7)"][8]
+    assert rows[0][-1] == "结果类" and by_id["23(1)"][-1] == "是" and by_id["2(1)"][-1] is None
     assert workbook["校验提示"].max_row == 1 + len(rubrics["txt"].warnings)
 
 
