@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from matchers.facts import extract_facts
-from matchers.subitems import EvidenceView, score_many
+from matchers.learnt import example_similarities
+from matchers.subitems import WEIGHTS, EvidenceView, score_many, scoring_text
 from pipeline import stages
 from pipeline.cli import main
 from pipeline.config import Config
@@ -19,6 +20,7 @@ from pipeline.ledger import _SCHEMA_V1, SCHEMA_VERSION, Ledger
 from pipeline.rubric import read_rubric
 from tests.builders.inbox import tree_hashes
 from tests.builders.office import write_docx
+from tests.matchers.real.evaluate import without_reference
 
 # How offices write about their 汛期 safety patrols of small hydropower stations; the office files
 # them under 7(7) (重点行业领域 隐患排查: 水电站), which the rubric's own words hardly say.
@@ -125,6 +127,47 @@ def test_learn_stores_examples_and_a_similar_new_file_follows_them(tmp_path: Pat
     (taught,) = score_many([view], learnt_ws.index, examples=learnt_ws.examples, keys=[None], **kwargs)  # type: ignore[arg-type]
     assert taught[0].sub_item_id == "7(7)" and taught[0].status != "suggested"
     assert any(r.startswith("与已确认的 3 份 7(7) 佐证") for r in taught[0].reasons), taught[0].reasons
+
+
+# Two 汛期 duty notices: their sub-items (5(1)/5(2), 值班值守) have no confirmed file; they share 汛期 and
+# 值守人员在岗 with the confirmed patrols, the first faintly, the second as closely as two reports on
+# the same work
+DUTY_NOTICE = (
+    "关于做好汛期应急值守工作的通知",
+    "各村、镇属各单位：为做好汛期应急值守工作，现将有关事项通知如下。一、严格落实领导带班和24小时专人值班"
+    "制度，值守人员在岗在位。二、发现险情及时报告镇应急办，不得迟报漏报。附件：汛期值班表。",
+)
+DUTY_ROTA = (
+    "镇应急办汛期值班表",
+    "6月至9月汛期值班安排：领导带班、值班人员、值班电话，值守人员在岗在位，发现问题及时报告。",
+)
+
+
+def test_a_faint_likeness_to_confirmed_files_does_not_pull_a_file_whose_own_sub_item_has_none(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    learn_binder(_binder(tmp_path), config)
+    ws = without_reference(stages.open_workspace(config))
+    with Ledger.for_config(config) as ledger:
+        office = [e for e in stages.attach_examples(ledger, ws).examples.examples if e.origin != "reference"]
+    taught_ws = stages.with_examples(ws, office)
+    kwargs = {"assessment_year": ws.assessment_year, "match_threshold": ws.config.match_threshold}
+    floor, saturation = WEIGHTS.learnt_floor, WEIGHTS.learnt_saturation
+    for (title, body), strong in ((DUTY_NOTICE, False), (DUTY_ROTA, True)):
+        view = _view(title, body, f"新会镇/{title}.docx", ws)
+        closest = float(example_similarities(taught_ws.examples, [scoring_text(view)], [None]).max())
+        assert (closest >= saturation) is strong and closest > floor, closest  # what the case is about
+        (alone,) = score_many([view], ws.index, **kwargs)  # type: ignore[arg-type]
+        (taught,) = score_many([view], taught_ws.index, examples=taught_ws.examples, keys=[None], **kwargs)  # type: ignore[arg-type]
+        assert alone and alone[0].sub_item_id in ("5(1)", "5(2)")  # the text points to 值班值守
+        learnt = [m for m in taught if m.sub_item_id == "7(7)"]
+        if strong:  # as close as a report on the same work: the office's files still speak
+            assert learnt and any(
+                r.startswith("与已确认的") and "7(7) 佐证相似" in r for r in learnt[0].reasons
+            )
+        else:  # the patrols are not what this notice is, only what the office has confirmed so far
+            assert not learnt and taught == alone
 
 
 def test_learn_command_prints_a_chinese_summary_and_forget_clears(
