@@ -400,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_options(occurred)
     occurred.add_argument("sub_item", help="结果类指标编号，如 23(3)")
-    occurred.add_argument("--deduct", type=float, default=None, help="扣分；不写则按该指标最多可扣分数计")
+    occurred.add_argument("--deduct", type=float, default=None, help="扣分；不写则按细则各扣分情形各扣一次计")
     occurred.add_argument("--note", default="", help="备注，如事故名称、通报文号")
     occurred.add_argument("--clear", action="store_true", help="撤销此前的登记")
     occurred.set_defaults(handler=cmd_occurred)

@@ -13,8 +13,8 @@ Rules (issue 5 §1), in the order a reader would ask about them:
   evidence: its ``max_loss`` is 0 and a cell without files is 结果类 (no gap, no reminder). Evidence that
   does arrive (an 事故统计 note) is still evaluated and shown as usual. When the office records that the
   event did happen (``evidence occurred``, an ``Occurrence``), the points are lost for certain: the
-  recorded deduction (by default all the sub-item can cost, capped by it) comes off both ends of the
-  projected range, and every cell of the sub-item says so.
+  recorded deduction (by default one of each of its deductions; never more than its rule or what the
+  item has left) comes off both ends of the projected range, and every cell of the sub-item says so.
 - Cell status: 完成 = a confident/manual match of the assessment year from a file without problems, and the
   confident files together cover every kind of material the sub-item asks for; 部分 = evidence exists but a
   kind is missing, or it is of another year, or the file has a problem (low confidence); 待确认 = only matches
@@ -28,8 +28,8 @@ Rules (issue 5 §1), in the order a reader would ask about them:
   departments whose cells are not 完成.
 - Projected score = total points − Σ max_loss of 缺失 sub-items − ½ Σ max_loss of 部分/待确认 sub-items
   − the recorded occurrences, shown as the range [all partial lost, none lost]; an outcome event nobody
-  recorded is assumed not to have happened (the reports say so). The veto item (一票否决) is never in the sum; bonus items (B…) are
-  claimed up to the cap and kept apart from the projection.
+  recorded is assumed not to have happened (the outputs say so). The veto item (一票否决) is never in the
+  sum; bonus items (B…) are claimed up to the cap and kept apart from the projection.
 """
 
 from __future__ import annotations

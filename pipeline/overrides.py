@@ -38,7 +38,7 @@ _HEADER = """\
 #
 # 每个 [[outcome]] 登记一项已发生的扣分情形（发生事故、被通报等，由 evidence occurred 写入）：
 #   item          结果类指标编号，如 "23(3)"
-#   deduct        已扣或预计扣的分数；不写则按该指标最多可扣分数计
+#   deduct        已扣或预计扣的分数；不写则按细则各扣分情形各扣一次计
 #   note          备注，如事故名称、通报文号（可选）
 #   recorded_at   登记时间
 """
@@ -67,7 +67,7 @@ class Occurrence:
     points are lost whatever the binder holds, and the projection must say so."""
 
     sub_item_id: str
-    deduct: float | None = None  # None: all the sub-item can cost
+    deduct: float | None = None  # None: one of each of the sub-item's deductions
     note: str = ""
     recorded_at: str = ""
 
@@ -172,7 +172,7 @@ def _deduction(value: object, where: str) -> float | None:
     except ValueError:
         raise ConfigError(f"扣分应为数字{where}：{value!r}") from None
     if not (math.isfinite(points) and points >= 0):
-        raise ConfigError(f"扣分不能为负数{where}：{value!r}")
+        raise ConfigError(f"扣分应为不小于 0 的数字{where}：{value!r}")
     return points
 
 

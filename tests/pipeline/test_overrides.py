@@ -166,9 +166,9 @@ def test_recorded_events_survive_assignments_and_read_back_as_written(tmp_path: 
     ("entry", "message"),
     [
         ('item = "99(9)"', "指标编号不存在：99(9)"),
-        ('item = "23(1)"\ndeduct = -1', "扣分不能为负数"),
+        ('item = "23(1)"\ndeduct = -1', "扣分应为不小于 0 的数字"),
         ('item = "23(1)"\ndeduct = "一分"', "扣分应为数字"),
-        ('item = "23(1)"\ndeduct = nan', "扣分不能为负数"),
+        ('item = "23(1)"\ndeduct = nan', "扣分应为不小于 0 的数字"),
         ('note = "忘了写指标"', "缺少指标编号"),
     ],
 )
