@@ -284,6 +284,11 @@ def _reachable(sub: SubItem, item: Item) -> float:
     reach = sum(d.amount for d in sub.deductions)  # per-unit amounts counted once: the count is unknown
     if reach > 0:
         return reach
+    return _even_share(item)
+
+
+def _even_share(item: Item) -> float:
+    """What a sub-item whose rule names no amount can cost: the item's points split evenly."""
     return item.points / len(item.sub_items) if item.sub_items else 0.0
 
 
@@ -291,9 +296,7 @@ def event_loss(sub: SubItem, item: Item, occurrence: Occurrence) -> float:
     """What a recorded adverse event costs: the deduction the office gave, by default one of each of
     the sub-item's deductions; never more than its rule allows (its cap; a per-event rule, 每次扣1分,
     up to the item's points; a flat one, its amount)."""
-    once = sum(d.amount for d in sub.deductions) or (
-        item.points / len(item.sub_items) if item.sub_items else 0.0
-    )
+    once = sum(d.amount for d in sub.deductions) or _even_share(item)
     if sub.cap is not None and sub.cap > 0:
         bound = sub.cap
     elif any(d.unit != "once" for d in sub.deductions):

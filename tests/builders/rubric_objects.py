@@ -165,3 +165,9 @@ def small_rubric() -> Rubric:
         ),
     )
     return rubric([part1, part2, part3], bonus=bonus)
+
+
+# The sub-items of the bundled 2022 rubric whose every deduction is for an adverse event (结果类)
+OUTCOME_2022 = frozenset(
+    {"17(4)", "19(4)", "22(1)", "22(2)", "23(1)", "23(2)", "24(4)", "28(1)", "28(2)", "28(3)"}
+)

@@ -24,6 +24,7 @@ from pipeline.overrides import Occurrence
 from pipeline.rubric import is_event_triggered, is_outcome
 from tests.builders.rubric_objects import (
     ALIASES,
+    OUTCOME_2022,
     REGISTRY_ORDER,
     WEI,
     YINGJI,
@@ -451,18 +452,7 @@ def test_real_rubric_with_nothing_received() -> None:
     assert m.veto_item == 21
     # outcome sub-items (accidents, 通报, 舆情) cost nothing for want of evidence; the rest is 缺失
     outcome = {s.sub_item_id for s in m.sub_items if s.status == "结果类"}
-    assert outcome == {
-        "17(4)",
-        "19(4)",
-        "22(1)",
-        "22(2)",
-        "23(1)",
-        "23(2)",
-        "24(4)",
-        "28(1)",
-        "28(2)",
-        "28(3)",
-    }
+    assert outcome == OUTCOME_2022
     assert all(s.status == "缺失" for s in m.sub_items if s.sub_item_id not in outcome)
     assert all(s.max_loss == 0 for s in m.sub_items if s.sub_item_id in outcome)
     assert not [g for g in m.gaps if g.sub_item_id in outcome]  # nothing to remind anyone of
