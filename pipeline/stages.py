@@ -480,6 +480,7 @@ class Published:
     projected_low: float
     projected_high: float
     problems: int
+    outcome_basis: str = ""  # how outcome sub-items were counted (recorded events), for the summary
 
 
 def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
@@ -533,7 +534,12 @@ def remember_outputs(ws: Workspace, fingerprint: str, outputs: Outputs, delivery
         return
     m = outputs.matrix
     published = Published(
-        fingerprint, m.projected, m.projected_low, m.projected_high, sum(1 for u in m.files if u.problems)
+        fingerprint,
+        m.projected,
+        m.projected_low,
+        m.projected_high,
+        sum(1 for u in m.files if u.problems),
+        m.outcome_basis if m.occurred else "",
     )
     atomic_write_text(stamp, json.dumps(published.__dict__, ensure_ascii=False))
 
@@ -556,6 +562,7 @@ class RunSummary:
     projected: float = 0.0
     projected_low: float = 0.0
     projected_high: float = 0.0
+    outcome_basis: str = ""
     delivery: Delivery = field(default_factory=Delivery)
     outbox: Path = Path("outbox")
     transport: str = "eml"
@@ -591,6 +598,7 @@ def summarise(
         projected=m.projected,
         projected_low=m.projected_low,
         projected_high=m.projected_high,
+        outcome_basis=m.outcome_basis if m.occurred else "",
         delivery=delivery,
         outbox=ws.config.outbox,
         transport="SMTP" if ws.config.smtp.configured else "eml",
@@ -606,6 +614,7 @@ def summarise_reused(plan: Plan, discovery: Discovery, published: Published, ws:
         projected=published.projected,
         projected_low=published.projected_low,
         projected_high=published.projected_high,
+        outcome_basis=published.outcome_basis,
         outbox=ws.config.outbox,
         transport="SMTP" if ws.config.smtp.configured else "eml",
         outputs_reused=True,
@@ -622,7 +631,8 @@ def format_summary(s: RunSummary) -> str:
         "运行完成。",
         f"文件：新增 {s.new}，更新 {s.changed}，未变 {s.unchanged}，重复 {s.duplicates}，"
         f"已撤回 {s.withdrawn}，跳过 {s.skipped}，有问题 {s.problems}。",
-        f"预计得分：{s.projected:.1f} 分（区间 {s.projected_low:.1f}–{s.projected_high:.1f}）。",
+        f"预计得分：{s.projected:.1f} 分（区间 {s.projected_low:.1f}–{s.projected_high:.1f}）。"
+        + (f"{s.outcome_basis}。" if s.outcome_basis else ""),
         f"提醒：发送 {len(d.sent)} 封（{mail_where}），内容未变未重发 {len(d.unchanged)} 封，"
         f"发送失败 {len(d.failed)} 封。"
         if not s.outputs_reused

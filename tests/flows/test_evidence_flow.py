@@ -25,7 +25,8 @@ from flows.evidence_flow import evidence_run
 from pipeline.config import load_config
 from pipeline.departments import bundled_departments_path, load_departments
 from pipeline.ledger import Ledger, RunRecord
-from pipeline.stages import RunSummary
+from pipeline.overrides import record_occurrence
+from pipeline.stages import RunSummary, format_summary
 from tests.builders.inbox import (
     FOLDERS,
     NEW_FILE,
@@ -176,6 +177,26 @@ def test_a_new_file_is_the_only_one_read_and_its_department_gets_a_receipt(runs:
     for name, mtime in runs.second.mail.items():
         assert runs.third.mail[name] == mtime
     assert len(runs.third.mail) == len(runs.second.mail) + len(s.delivery.sent) + len(s.delivery.receipts)
+
+
+def test_a_recorded_event_is_named_in_the_run_summary_also_when_the_outputs_are_reused(
+    tmp_path: Path,
+) -> None:
+    inbox = tmp_path / "inbox"
+    build_inbox(inbox)
+    config_file = write_config(tmp_path / "evidence.toml", {"deadline": DEADLINE.isoformat()})
+    plain = _run(tmp_path, config_file).summary
+    assert plain.outcome_basis == "" and "已登记发生扣分情形" not in format_summary(plain)
+    record_occurrence(load_config(config_file, outbox=tmp_path / "outbox").state, "23(1)", 2.0)
+    recorded = _run(tmp_path, config_file).summary
+    reused = _run(tmp_path, config_file).summary
+    assert reused.outputs_reused and not recorded.outputs_reused
+    for s in (recorded, reused):
+        assert round(plain.projected - s.projected, 2) == 2.0
+        line = next(x for x in format_summary(s).splitlines() if x.startswith("预计得分："))
+        assert line.endswith("结果类指标中已登记发生扣分情形 1 项（23(1)），已扣 2 分，其余按未发生计。"), (
+            line
+        )
 
 
 def test_originals_are_never_modified(runs: Runs) -> None:
