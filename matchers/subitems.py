@@ -684,13 +684,21 @@ def _name_parts(rel_path: str) -> tuple[list[str], list[str]]:
     return parts, holder
 
 
+# pinyin glosses a web page printed after its characters (縣安委會(huì)召開): noise between the words
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{1,7}\)")
+
+
+def _folded(text: str) -> str:
+    return _GLOSS.sub("", fold(text))
+
+
 def scoring_text(view: EvidenceView) -> str:
     """File name, folders below the department's, own title and the head of the text, width-folded:
     what the similarity signals read of a file (and what an office example keeps of it)."""
     parts, _ = _name_parts(view.rel_path)
     head = view.facts.title
     body = strip_boilerplate(view.text[:MAX_TEXT], head)
-    return fold(" ".join([*parts, head, body]))
+    return _folded(" ".join([*parts, head, body]))
 
 
 # a concept said once, deep in a long text, is a passing mention (a check list's "应急预案" line), not the
@@ -825,7 +833,7 @@ def _label_text(view: EvidenceView) -> str:
     parts, holder = _name_parts(view.rel_path)
     text = view.text.strip()
     caption = text if view.is_image and len(text) <= SHORT_TEXT else _table_head(text)
-    return fold(" ".join([*holder, *parts, view.facts.title, caption]))
+    return _folded(" ".join([*holder, *parts, view.facts.title, caption]))
 
 
 _CHUNK = 256  # views scored together

@@ -46,7 +46,7 @@ from pipeline.workbook import write_workbook
 # Bump when a reader changes what it extracts: the ledger then re-reads content read by an older one.
 READER_VERSION = "1"
 # Bump when scoring changes: recorded content is then re-scored (from its stored text and facts).
-MATCHER_VERSION = "13"
+MATCHER_VERSION = "14"
 RESCORE_CHUNK = 500
 WORKBOOK_NAME = "完整性矩阵.xlsx"
 

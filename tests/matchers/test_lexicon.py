@@ -86,6 +86,36 @@ def test_a_township_checking_its_territory_is_not_a_sectors_own_check(index) -> 
     assert sector not in found
 
 
+def _rubric_phrases(index, text: str) -> set[str]:  # type: ignore[no-untyped-def]
+    return {index.lexicon.concepts[m.concept].rubric for m in index.lexicon.find(fold(text))}
+
+
+def test_concepts_written_from_the_second_tune_batch(index) -> None:  # type: ignore[no-untyped-def]
+    """Each from a `tune` document the matcher missed (collectors h21–h26)."""
+    said = _rubric_phrases
+    # a leader at a rescue is not inspecting; one leading a check is (带领 as well as 带队)
+    leader = "党政主要负责人和领导班子成员分别调研检查安全生产工作"
+    assert leader in said(index, "副县长带领县农业农村局等部门开展节前安全生产大检查")
+    assert leader not in said(index, "县委书记带领有关部门负责人赶赴现场，全力营救被困矿工，确保安全")
+    # the batch reply to an accident report is 24(1), although 事故调查报告 (24(3)) starts first
+    reply = said(index, "市政府关于“7·13”一般事故调查报告的批复")
+    assert fold("在规定时限内批复结案") in reply
+    # the county's 十四五 plan, quoted any way, is 2(4); a township's 片区 plan stays 16(3)
+    county = said(index, "永修县应急管理“十四五“规划")
+    assert fold("“十四五”应急体系规划") in county and fold("乡镇级片区应急体系专项规划") not in county
+    assert fold("乡镇级片区应急体系专项规划") in said(index, "编制乡镇级片区应急体系规划")
+    assert fold("“十四五”应急体系规划") not in said(index, "“十四五”时期经济社会发展")
+    # 燃气 is the sector of the plan and of the work alike: the form tells them apart
+    gas = next(c for c in index.lexicon.concepts if "燃气安全" in c.variants)
+    assert {index.entries[r].id for r in index.concept_entries[index.lexicon.concepts.index(gas)]} >= {
+        "9(1)",
+        "9(3)",
+    }
+    assert fold("及时曝光安全隐患") in said(index, "县电视台跟踪采访曝光重大火灾隐患")
+    assert fold("典型执法案例") in said(index, "省应急管理厅公布安全生产行政执法典型案例")
+    assert fold("县级年度安全生产工作要点或计划") in said(index, "县人民政府关于做好2023年安全生产工作的通知")
+
+
 def test_boilerplate_is_blanked_unless_the_study_is_the_topic() -> None:
     text = "为深入贯彻习近平总书记关于安全生产的重要论述，落实党中央决策部署，县住建局开展燃气安全检查。"
     stripped = strip_boilerplate(text)

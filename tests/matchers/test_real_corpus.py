@@ -31,12 +31,15 @@ from tests.matchers.real.evaluate import RealCase, config_for, figures, read_rea
 # (collectors h18–h20; 19 more blind test documents, 2 of their 3 negatives match: a 统计局 notice on
 # 漏报 → 5(2), a 民法典 普法 item → 19(2)): P@1 0.725, R@3 0.685, any@3 0.844, negatives clean 0.880,
 # department unknown P@1 0.723; with title concepts (fifth session): P@1 0.731, any@3 0.850, negatives
-# clean 0.880
-FLOOR_P1 = 0.68
-FLOOR_R3 = 0.64
-FLOOR_ANY3 = 0.80
-FLOOR_NEG = 0.86
-FLOOR_UNKNOWN_P1 = 0.67
+# clean 0.880. With 630 (collectors h21–h26, 2026-12-08: 105 more blind test documents, aimed at the
+# sub-items with fewest documents; much harder: P@1 0.56 on them) and the lexicon written from their tune
+# half: P@1 0.680, R@3 0.645, any@3 0.770, negatives clean 0.864, department unknown P@1 0.681 (on the
+# 217 test documents of before: 0.738 / 0.706 / 0.838 / 0.900, unknown 0.745)
+FLOOR_P1 = 0.65
+FLOOR_R3 = 0.61
+FLOOR_ANY3 = 0.74
+FLOOR_NEG = 0.83
+FLOOR_UNKNOWN_P1 = 0.65
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,14 @@ from datetime import date
 
 import pytest
 
-from matchers.subitems import EvidenceView, SubItemIndex, build_index, score_many, score_sub_items
+from matchers.subitems import (
+    EvidenceView,
+    SubItemIndex,
+    build_index,
+    score_many,
+    score_sub_items,
+    scoring_text,
+)
 from pipeline.models import Bonus, BonusItem, Category, DocNumber, Facts, Item, Part, Rubric, SubItem
 
 ZJ = "县住房城乡建设局"
@@ -251,3 +258,17 @@ def test_siblings_told_apart_by_level_follow_the_title() -> None:
         assert best.sub_item_id == expected, (who, score_sub_items(view, real, assessment_year=2022))
         level = {"28(1)": "国家", "28(2)": "省", "28(3)": "市"}[expected]
         assert f"文件是{level}层面的通报、约谈或督办，指标{expected}考核的正是{level}层面的" in best.reasons
+
+
+def test_pinyin_glosses_a_web_page_printed_do_not_split_the_words(index: SubItemIndex) -> None:
+    """縣安委會(huì)召開…: a mirrored news page glosses characters in pinyin; the words must survive."""
+    glossed = GAS_PLAN.replace("燃气", "燃氣(qì)").replace("专班", "專(zhuān)班").replace("实施", "實(shí)施")
+    assert "燃气" not in glossed and "(qì)" in glossed
+    plain = _view(GAS_PLAN)
+    assert scoring_text(_view(glossed)) == scoring_text(plain)
+    assert score_sub_items(_view(glossed), index, assessment_year=2022) == score_sub_items(
+        plain, index, assessment_year=2022
+    )
+    # brackets that are text stay: a year, a list number
+    kept = scoring_text(_view("（2022）第(一)条 abc(def) 县(xian)城"))
+    assert "(2022)" in kept and "(一)" in kept and "abc(def)" in kept and "县城" in kept
