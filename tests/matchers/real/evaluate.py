@@ -139,8 +139,12 @@ def without_reference(ws: stages.Workspace) -> stages.Workspace:
 
 def examples_from(read: Sequence[ReadDoc], ws: stages.Workspace) -> list[Example]:
     """The documents as if the office had confirmed each with its corpus labels (``evidence assign``)."""
+    done = {u.sha256: u for u in stages.understand([r.evidence for r in read], ws)}
     out: list[Example] = []
-    for r, u in zip(read, stages.understand([r.evidence for r in read], ws), strict=True):
+    for r in read:
+        u = done.get(r.evidence.source.sha256)
+        if u is None:  # nothing read (a problem file): nothing the office could have confirmed
+            continue
         view = EvidenceView(r.placed.rel_path, None, r.evidence.text, u.facts)
         out.append(Example(u.sha256, r.placed.doc.labels, scoring_text(view), "assign", r.placed.rel_path))
     return out
