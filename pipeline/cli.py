@@ -222,7 +222,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     _print(
         f"已根据台账重新生成报表（未重新读取文件）。预计得分 {matrix.projected:.1f} 分"
         f"（区间 {matrix.projected_low:.1f}–{matrix.projected_high:.1f}）"
-        + (f"，{matrix.outcome_basis}" if matrix.occurred else "")
+        + (f"，{matrix.recorded_outcomes}" if matrix.recorded_outcomes else "")
         + "。\n"
         f"输出：{outputs.workbook}、{outputs.dashboard}、{config.outbox / 'reports'}、{outputs.binder}"
     )

@@ -181,6 +181,12 @@ class Matrix:
         lost = fmt_points(sum(s.occurred for s in done))
         return f"结果类指标中已登记发生扣分情形 {len(done)} 项（{ids}），已扣 {lost} 分，其余按未发生计"
 
+    @property
+    def recorded_outcomes(self) -> str:
+        """``outcome_basis`` once the office recorded an event, else "": the one-line summaries
+        (``evidence run``, ``evidence report``) name events, not the standing assumption."""
+        return self.outcome_basis if self.occurred else ""
+
 
 # --------------------------------------------------------------------------------------------
 # Materials: the rubric's words for what to send → the document kinds that satisfy them

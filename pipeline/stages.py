@@ -539,7 +539,7 @@ def remember_outputs(ws: Workspace, fingerprint: str, outputs: Outputs, delivery
         m.projected_low,
         m.projected_high,
         sum(1 for u in m.files if u.problems),
-        m.outcome_basis if m.occurred else "",
+        m.recorded_outcomes,
     )
     atomic_write_text(stamp, json.dumps(published.__dict__, ensure_ascii=False))
 
@@ -598,7 +598,7 @@ def summarise(
         projected=m.projected,
         projected_low=m.projected_low,
         projected_high=m.projected_high,
-        outcome_basis=m.outcome_basis if m.occurred else "",
+        outcome_basis=m.recorded_outcomes,
         delivery=delivery,
         outbox=ws.config.outbox,
         transport="SMTP" if ws.config.smtp.configured else "eml",
