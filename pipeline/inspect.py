@@ -185,8 +185,8 @@ def record_outcome(
         return f"指标 {sub_id} 没有登记过已发生的扣分情形，未作改动。"
     check_occurrences(ws.rubric, [Occurrence(sub_id)])
     entry = record_occurrence(config.state, sub_id, deduct, known_ids=ws.known_ids, note=note)
-    item, sub = next((i, s) for i in ws.rubric.items() for s in i.sub_items if s.id == entry.sub_item_id)
-    loss = event_loss(sub, item, entry)
+    sub = ws.rubric.sub_item(entry.sub_item_id)
+    loss = event_loss(sub, ws.rubric.item(sub.item_no), entry)
     capped = f"（细则规定本项最多扣 {fmt_points(loss)} 分）" if deduct is not None and loss < deduct else ""
     return (
         f"已登记：指标 {entry.sub_item_id} 已发生扣分情形，扣 {fmt_points(loss)} 分{capped}。"

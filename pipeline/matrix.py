@@ -317,7 +317,7 @@ def event_loss(sub: SubItem, item: Item, occurrence: Occurrence) -> float:
 
 def check_occurrences(rubric: Rubric, occurrences: Iterable[Occurrence]) -> None:
     """Only an outcome sub-item's points hang on an event; any other's hang on its evidence."""
-    subs = {sub.id: sub for item in rubric.items() for sub in item.sub_items}
+    subs = {sub.id: sub for sub in rubric.sub_items()}
     for o in occurrences:
         sub = subs.get(o.sub_item_id)
         if sub is not None and not is_outcome(sub):

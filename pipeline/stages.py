@@ -480,7 +480,7 @@ class Published:
     projected_low: float
     projected_high: float
     problems: int
-    outcome_basis: str = ""  # how outcome sub-items were counted (recorded events), for the summary
+    outcome_basis: str = ""  # Matrix.recorded_outcomes: the recorded events the summary names, or ""
 
 
 def inputs_fingerprint(ws: Workspace, discovery: Discovery, today: date) -> str:
